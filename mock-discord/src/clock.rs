@@ -1,0 +1,79 @@
+//! The mock's sense of time.
+//!
+//! Codes live 100 seconds and access tokens a week. A test that had to sleep
+//! through either would be slow or flaky, so every expiry in the mock reads
+//! this clock, and tests move it forward (`MockHandle::advance_clock`, or
+//! `POST /__mock/clock`) instead of waiting.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Wall-clock time plus an offset that only ever grows.
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    offset_ms: Arc<AtomicU64>,
+}
+
+impl Clock {
+    /// Milliseconds since the Unix epoch, as the mock sees it.
+    pub fn now_ms(&self) -> u64 {
+        let real = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis() as u64;
+        real + self.offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// Seconds since the Unix epoch, as the mock sees it.
+    pub fn now_secs(&self) -> u64 {
+        self.now_ms() / 1000
+    }
+
+    /// Moves the mock's time forward. Time never goes back: a clock that
+    /// could rewind would resurrect expired codes.
+    pub fn advance(&self, by: Duration) {
+        self.offset_ms
+            .fetch_add(by.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// How far the clock has been moved, for the inspector.
+    pub fn offset(&self) -> Duration {
+        Duration::from_millis(self.offset_ms.load(Ordering::Relaxed))
+    }
+
+    pub(crate) fn reset(&self) {
+        self.offset_ms.store(0, Ordering::Relaxed);
+    }
+}
+
+/// Formats epoch seconds as Discord does in `GET /oauth2/@me`'s `expires`:
+/// ISO 8601 with microseconds and an explicit UTC offset.
+pub fn iso8601(epoch_secs: u64) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]+00:00"
+    );
+    time::OffsetDateTime::from_unix_timestamp(epoch_secs as i64)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advancing_moves_now_forward() {
+        let clock = Clock::default();
+        let before = clock.now_secs();
+        clock.advance(Duration::from_secs(3600));
+        assert!(clock.now_secs() >= before + 3600);
+    }
+
+    #[test]
+    fn iso8601_matches_discords_shape() {
+        assert_eq!(iso8601(0), "1970-01-01T00:00:00.000000+00:00");
+        assert_eq!(iso8601(1_700_000_000), "2023-11-14T22:13:20.000000+00:00");
+    }
+}

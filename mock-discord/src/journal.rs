@@ -1,0 +1,146 @@
+//! The record of every exchange, for the inspector and for tests.
+//!
+//! Secrets are shortened to their first four characters *before* they are
+//! stored, so nothing that reads the journal (a test, a snapshot, the HTML
+//! inspector on a projector) can ever show a usable code or token.
+
+use crate::request::MockRequest;
+use crate::secrets::shorten;
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// Parameters whose values are secrets.
+const SECRET_PARAMS: &[&str] = &[
+    "code",
+    "client_secret",
+    "code_verifier",
+    "token",
+    "access_token",
+    "refresh_token",
+    "csrf_token",
+];
+
+/// The journal keeps the most recent exchanges only, so that a benchmark or
+/// a long-running mock does not grow without bound.
+pub const JOURNAL_CAPACITY: usize = 1000;
+
+/// One request and the status it got.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Exchange {
+    pub seq: u64,
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    /// Query and form parameters, secrets shortened.
+    pub params: Vec<(String, String)>,
+    /// How the client authenticated (`Basic abcd…`, `Bearer abcd…`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization: Option<String>,
+    /// Where a redirect sent the browser, with the code shortened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+impl Exchange {
+    /// The value of a recorded parameter.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Default)]
+pub struct Journal {
+    exchanges: VecDeque<Exchange>,
+    next_seq: u64,
+}
+
+impl Journal {
+    pub fn record(&mut self, request: &MockRequest, status: u16, location: Option<&str>) {
+        let mut params = Vec::new();
+        for found in [request.query(), request.form_if_form()]
+            .into_iter()
+            .flatten()
+        {
+            params.extend(found.iter().map(|(n, v)| (n.to_string(), redact(n, v))));
+        }
+        let authorization =
+            request
+                .header("authorization")
+                .map(|value| match value.split_once(' ') {
+                    Some((scheme, credential)) => format!("{scheme} {}", shorten(credential)),
+                    None => shorten(value),
+                });
+        self.next_seq += 1;
+        if self.exchanges.len() == JOURNAL_CAPACITY {
+            self.exchanges.pop_front();
+        }
+        self.exchanges.push_back(Exchange {
+            seq: self.next_seq,
+            method: request.method.to_string(),
+            path: request.path.clone(),
+            status,
+            params,
+            authorization,
+            location: location.map(redact_url),
+        });
+    }
+
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.exchanges.iter().cloned().collect()
+    }
+
+    pub fn clear(&mut self) {
+        self.exchanges.clear();
+    }
+}
+
+fn redact(name: &str, value: &str) -> String {
+    if SECRET_PARAMS.contains(&name) {
+        shorten(value)
+    } else {
+        value.to_string()
+    }
+}
+
+/// Shortens the secret query parameters of a URL.
+fn redact_url(location: &str) -> String {
+    let Ok(mut url) = url::Url::parse(location) else {
+        return location.to_string();
+    };
+    if url.query().is_none() {
+        return location.to_string();
+    }
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(n, v)| (n.to_string(), redact(&n, &v)))
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+    url.to_string()
+}
+
+impl MockRequest {
+    /// The body's parameters, when the body is a form.
+    fn form_if_form(&self) -> Result<crate::request::Params, crate::request::BadParams> {
+        if self.media_type() == "application/x-www-form-urlencoded" {
+            self.form()
+        } else {
+            Ok(Default::default())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_lose_their_codes() {
+        assert_eq!(
+            redact_url("http://a/cb?code=abcdefgh&state=xyz"),
+            "http://a/cb?code=abcd%E2%80%A6&state=xyz"
+        );
+    }
+}

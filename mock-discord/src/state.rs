@@ -1,0 +1,148 @@
+//! The mock's shared state: its world (config), its clock, and what it has
+//! issued. One `Arc<MockState>` is shared by every request.
+
+use crate::clock::Clock;
+use crate::config::MockConfig;
+use crate::faults::Faults;
+use crate::grants::Grants;
+use crate::journal::Journal;
+use crate::ratelimit::{Limiter, RateLimit};
+use crate::secrets::SecretSource;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, MutexGuard, RwLock};
+use std::time::Duration;
+
+/// Discord's authorization codes are valid for a short while; 100 seconds is
+/// what the mock uses unless told otherwise.
+pub const DEFAULT_CODE_LIFETIME: Duration = Duration::from_secs(100);
+/// Discord's access tokens live a week: `expires_in: 604800`.
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(604_800);
+/// How long a consent page may be left open before its form stops working.
+pub const CONSENT_LIFETIME: Duration = Duration::from_secs(600);
+
+/// Knobs a test or the binary may turn.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub code_lifetime: Duration,
+    pub token_lifetime: Duration,
+    /// Approve every authorization as this user, without showing the page.
+    pub auto_approve: Option<String>,
+    pub rate_limit: RateLimit,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            code_lifetime: DEFAULT_CODE_LIFETIME,
+            token_lifetime: DEFAULT_TOKEN_LIFETIME,
+            auto_approve: None,
+            rate_limit: RateLimit::default(),
+        }
+    }
+}
+
+/// An authorization request waiting for the person's decision. It lives on
+/// the server, keyed by the consent form's CSRF token, so the form cannot be
+/// edited to change the client, redirect or scopes it approves.
+#[derive(Debug, Clone)]
+pub struct PendingConsent {
+    pub request: crate::authorize::AuthorizeRequest,
+    /// The browser that was shown the page (the value of its cookie).
+    pub browser: String,
+    pub expires_at_ms: u64,
+}
+
+/// A browser's past approvals: as whom it logged in, and which
+/// (client id, sorted scopes) it said yes to.
+#[derive(Debug, Default)]
+pub struct Remembered {
+    pub user_id: String,
+    pub approved: HashSet<(String, String)>,
+}
+
+/// Everything that changes as the mock is used.
+pub struct Store {
+    pub secrets: SecretSource,
+    pub grants: Grants,
+    pub pending: HashMap<String, PendingConsent>,
+    /// browser id -> what it approved, for `prompt=none`.
+    pub remembered: HashMap<String, Remembered>,
+    pub limiter: Limiter,
+    pub faults: Faults,
+    pub journal: Journal,
+    /// Counts writes, to sweep expired entries now and then.
+    pub writes: u64,
+}
+
+pub struct MockState {
+    /// The issuer: the base URL every endpoint lives under.
+    pub issuer: String,
+    pub config: RwLock<MockConfig>,
+    pub settings: Settings,
+    pub clock: Clock,
+    seed: Option<u64>,
+    store: Mutex<Store>,
+}
+
+impl MockState {
+    pub fn new(issuer: String, config: MockConfig, settings: Settings, seed: Option<u64>) -> Self {
+        MockState {
+            issuer,
+            config: RwLock::new(config),
+            settings,
+            clock: Clock::default(),
+            seed,
+            store: Mutex::new(Store::new(seed)),
+        }
+    }
+
+    /// The store, even if a thread panicked while holding it: a mock that
+    /// stops answering after one bug would hide every later result.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn config(&self) -> std::sync::RwLockReadGuard<'_, MockConfig> {
+        self.config
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn config_mut(&self) -> std::sync::RwLockWriteGuard<'_, MockConfig> {
+        self.config
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Forgets everything issued and recorded, as if freshly started.
+    pub fn reset(&self) {
+        *self.store() = Store::new(self.seed);
+        self.clock.reset();
+    }
+}
+
+impl Store {
+    fn new(seed: Option<u64>) -> Self {
+        Store {
+            secrets: SecretSource::new(seed),
+            grants: Grants::default(),
+            pending: HashMap::new(),
+            remembered: HashMap::new(),
+            limiter: Limiter::default(),
+            faults: Faults::default(),
+            journal: Journal::default(),
+            writes: 0,
+        }
+    }
+
+    /// Drops what has expired, every 1024 writes.
+    pub fn tick(&mut self, now_ms: u64) {
+        self.writes += 1;
+        if self.writes.is_multiple_of(1024) {
+            self.grants.sweep(now_ms);
+            self.pending.retain(|_, p| p.expires_at_ms > now_ms);
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! The token endpoint (RFC 6749 §4.1.3, §6) and the revocation endpoint
+//! (RFC 7009), with the client authentication both share (RFC 6749 §2.3.1).
+
+use crate::grants::{RedeemError, TokenKind};
+use crate::reply::{invalid_grant, invalid_request, json, no_store, oauth_error};
+use crate::request::{MockRequest, Params};
+use crate::secrets::constant_time_eq;
+use crate::state::{MockState, Store};
+use base64::Engine;
+use http::{HeaderValue, StatusCode};
+use serde::Serialize;
+use warp::reply::Response;
+
+/// The successful token response, RFC 6749 §5.1, with Discord's fields.
+#[derive(Serialize)]
+struct TokenResponse<'a> {
+    access_token: &'a str,
+    token_type: &'static str,
+    expires_in: u64,
+    refresh_token: &'a str,
+    scope: String,
+}
+
+/// `POST /api/oauth2/token`.
+pub fn token(mock: &MockState, request: &MockRequest) -> Response {
+    let params = match form_params(request) {
+        Ok(params) => params,
+        Err(response) => return response,
+    };
+    let client_id = match authenticate_client(mock, request, &params) {
+        Ok(client_id) => client_id,
+        Err(response) => return response,
+    };
+    match params.get("grant_type") {
+        Some("authorization_code") => redeem_code(mock, &params, &client_id),
+        Some("refresh_token") => refresh(mock, &params, &client_id),
+        Some(_) => oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", None),
+        None => invalid_request("Missing \"grant_type\" in request."),
+    }
+}
+
+/// Both endpoints take a form and nothing else. Discord answers a JSON body
+/// with `unsupported_grant_type`: it cannot see a grant type it cannot read.
+fn form_params(request: &MockRequest) -> Result<Params, Response> {
+    if request.media_type() != "application/x-www-form-urlencoded" {
+        return Err(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            None,
+        ));
+    }
+    request
+        .form()
+        .map_err(|bad| invalid_request(&bad.description()))
+}
+
+/// RFC 6749 §2.3.1: a client proves who it is with HTTP Basic (id and
+/// secret, each form-urlencoded, then base64) or with `client_id` and
+/// `client_secret` in the body — but not both at once.
+fn authenticate_client(
+    mock: &MockState,
+    request: &MockRequest,
+    params: &Params,
+) -> Result<String, Response> {
+    let basic = request.header("authorization").and_then(|value| {
+        let (scheme, encoded) = value.split_once(' ')?;
+        scheme
+            .eq_ignore_ascii_case("basic")
+            .then(|| encoded.trim().to_string())
+    });
+    let (client_id, secret, used_basic) = match basic {
+        Some(encoded) => {
+            if params.get("client_secret").is_some() {
+                return Err(invalid_request(
+                    "Use one client authentication method, not two.",
+                ));
+            }
+            let Some((id, secret)) = decode_basic(&encoded) else {
+                return Err(invalid_client(true));
+            };
+            if params.get("client_id").is_some_and(|body_id| body_id != id) {
+                return Err(invalid_client(true));
+            }
+            (id, secret, true)
+        }
+        None => match (params.get("client_id"), params.get("client_secret")) {
+            (Some(id), Some(secret)) => (id.to_string(), secret.to_string(), false),
+            _ => return Err(invalid_client(false)),
+        },
+    };
+    let config = mock.config();
+    match config.client(&client_id) {
+        Some(client) if constant_time_eq(&client.client_secret, &secret) => Ok(client_id),
+        _ => Err(invalid_client(used_basic)),
+    }
+}
+
+fn decode_basic(encoded: &str) -> Option<(String, String)> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8()
+            .ok()
+            .map(|c| c.into_owned())
+    };
+    Some((decode(id)?, decode(secret)?))
+}
+
+/// 401 `invalid_client`. RFC 6749 §5.2: after a failed Basic attempt the
+/// answer "MUST include the WWW-Authenticate response header field".
+fn invalid_client(used_basic: bool) -> Response {
+    let mut response = oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", None);
+    if used_basic {
+        response.headers_mut().insert(
+            http::header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"mock-discord\""),
+        );
+    }
+    response
+}
+
+/// `grant_type=authorization_code`: the code, checked against everything
+/// it was bound to at the authorization step.
+fn redeem_code(mock: &MockState, params: &Params, client_id: &str) -> Response {
+    let Some(code) = params.get("code") else {
+        return invalid_request("Missing \"code\" in request.");
+    };
+    let now_ms = mock.clock.now_ms();
+    let mut store = mock.store();
+    store.tick(now_ms);
+    let issued = match store.grants.take_code(code, client_id, now_ms) {
+        Ok(issued) => issued,
+        Err(RedeemError::Invalid) | Err(RedeemError::Replayed) => return invalid_grant("code"),
+    };
+
+    // RFC 6749 §4.1.3: if redirect_uri was in the authorization request,
+    // the same value must come here. It stops a code stolen from one
+    // redirect being redeemed as if it came from another.
+    if params
+        .get("redirect_uri")
+        .is_some_and(|sent| sent != issued.redirect_uri)
+    {
+        return invalid_request("Invalid \"redirect_uri\" in request.");
+    }
+
+    // RFC 7636 §4.6: the verifier must hash to the challenge. Only the party
+    // that started the login knows the verifier, so an intercepted code is
+    // useless on its own.
+    let verified = match (&issued.code_challenge, params.get("code_verifier")) {
+        (Some(challenge), Some(verifier)) => {
+            crate::secrets::is_pkce_string(verifier)
+                && crate::secrets::pkce_s256_matches(verifier, challenge)
+        }
+        (None, None) => true,
+        // A challenge without a verifier, or a verifier nobody asked for.
+        _ => false,
+    };
+    if !verified {
+        return invalid_grant("code_verifier");
+    }
+
+    let expires_at = now_ms / 1000 + mock.settings.token_lifetime.as_secs();
+    let Store {
+        secrets, grants, ..
+    } = &mut *store;
+    let id = grants.grant_for_code(secrets, code, issued, expires_at);
+    token_response(mock, &store, id)
+}
+
+/// `grant_type=refresh_token`: rotation. Each refresh token works once; its
+/// successor comes with the new access token.
+fn refresh(mock: &MockState, params: &Params, client_id: &str) -> Response {
+    let Some(refresh_token) = params.get("refresh_token") else {
+        return invalid_request("Missing \"refresh_token\" in request.");
+    };
+    let now_ms = mock.clock.now_ms();
+    let mut store = mock.store();
+    let found = store.grants.find_token(refresh_token);
+    let owned = |id: u64| {
+        store
+            .grants
+            .grant(id)
+            .is_some_and(|g| g.client_id == client_id)
+    };
+    let id = match found {
+        Some((id, TokenKind::Refresh)) if owned(id) => id,
+        Some((id, TokenKind::RetiredRefresh)) if owned(id) => {
+            // A rotated-away token came back: someone kept a copy. The
+            // whole authorization is ended, as OAuth 2.0 Security BCP
+            // (RFC 9700 §4.14.2) recommends.
+            store.grants.revoke(id);
+            return invalid_grant("refresh_token");
+        }
+        _ => return invalid_grant("refresh_token"),
+    };
+    if let Some(scope) = params.get("scope") {
+        // RFC 6749 §6: a refresh may not widen the grant.
+        let granted = &store
+            .grants
+            .grant(id)
+            .map(|g| g.scopes.clone())
+            .unwrap_or_default();
+        if crate::scopes::parse(scope)
+            .iter()
+            .any(|s| !granted.contains(s))
+        {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_scope",
+                Some("The requested scope exceeds the scope granted."),
+            );
+        }
+    }
+    let expires_at = now_ms / 1000 + mock.settings.token_lifetime.as_secs();
+    let Store {
+        secrets, grants, ..
+    } = &mut *store;
+    grants.rotate(secrets, id, expires_at);
+    token_response(mock, &store, id)
+}
+
+fn token_response(mock: &MockState, store: &Store, id: u64) -> Response {
+    let Some(grant) = store.grants.grant(id) else {
+        return invalid_grant("code");
+    };
+    no_store(json(
+        StatusCode::OK,
+        &TokenResponse {
+            access_token: &grant.access_token,
+            token_type: "Bearer",
+            expires_in: mock.settings.token_lifetime.as_secs(),
+            refresh_token: &grant.refresh_token,
+            scope: grant.scopes.join(" "),
+        },
+    ))
+}
+
+/// `POST /api/oauth2/token/revoke` (RFC 7009).
+pub fn revoke(mock: &MockState, request: &MockRequest) -> Response {
+    let params = match form_params(request) {
+        Ok(params) => params,
+        Err(response) => return response,
+    };
+    let client_id = match authenticate_client(mock, request, &params) {
+        Ok(client_id) => client_id,
+        Err(response) => return response,
+    };
+    let Some(token) = params.get("token") else {
+        return invalid_request("Missing \"token\" in request.");
+    };
+    match params.get("token_type_hint") {
+        None | Some("access_token") | Some("refresh_token") => {}
+        Some(_) => return oauth_error(StatusCode::BAD_REQUEST, "unsupported_token_type", None),
+    }
+    let mut store = mock.store();
+    if let Some((id, _)) = store.grants.find_token(token) {
+        // Revoking either token ends the whole authorization. A token of
+        // another client is left alone and answered like an unknown one,
+        // so this endpoint cannot be used to probe for valid tokens.
+        if store
+            .grants
+            .grant(id)
+            .is_some_and(|g| g.client_id == client_id)
+        {
+            store.grants.revoke(id);
+        }
+    }
+    // RFC 7009 §2.2: 200 whether or not the token was known.
+    json(StatusCode::OK, &serde_json::json!({}))
+}
