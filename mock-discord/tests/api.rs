@@ -1,0 +1,206 @@
+//! The REST API: /users/@me, /oauth2/@me, /users/@me/guilds, rate limits.
+
+mod support;
+
+use mock_discord::MockDiscord;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::time::Duration;
+use support::*;
+
+const UNAUTHORIZED: &str = r#"{"message":"401: Unauthorized","code":0}"#;
+
+async fn body(response: reqwest::Response) -> Value {
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn users_me_has_discords_fields_and_email_only_with_its_scope() {
+    let mock = mock().await;
+    let tokens = login(&mock, NELLY, "identify").await;
+    let me = body(
+        get_with_token(
+            &mock,
+            "/api/v10/users/@me",
+            tokens["access_token"].as_str().unwrap(),
+        )
+        .await,
+    )
+    .await;
+    insta::assert_json_snapshot!("users_me_identify", me);
+    assert!(me.get("email").is_none() && me.get("verified").is_none());
+    assert!(me["id"].is_string(), "snowflakes are strings");
+
+    let tokens = login(&mock, ADA, "identify email").await;
+    let me = body(
+        get_with_token(
+            &mock,
+            "/api/v10/users/@me",
+            tokens["access_token"].as_str().unwrap(),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(me["email"], "ada@example.com");
+    assert_eq!(me["verified"], true);
+    assert_eq!(me["id"], ADA);
+}
+
+#[tokio::test]
+async fn missing_unknown_expired_and_revoked_tokens_get_401() {
+    let mock = mock().await;
+    let url = format!("{}/api/v10/users/@me", mock.base_url());
+    let missing = http().get(&url).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(missing.text().await.unwrap(), UNAUTHORIZED);
+    let basic = http()
+        .get(&url)
+        .basic_auth("a", Some("b"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(basic.status(), StatusCode::UNAUTHORIZED);
+    let unknown = get_with_token(&mock, "/api/v10/users/@me", "nope").await;
+    assert_eq!(unknown.text().await.unwrap(), UNAUTHORIZED);
+
+    let tokens = login(&mock, NELLY, "identify").await;
+    let access = tokens["access_token"].as_str().unwrap();
+    // A refresh token is not an access token.
+    let refresh = tokens["refresh_token"].as_str().unwrap();
+    assert_eq!(
+        get_with_token(&mock, "/api/v10/users/@me", refresh)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    mock.advance_clock(Duration::from_secs(604_799));
+    assert_eq!(
+        get_with_token(&mock, "/api/v10/users/@me", access)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    mock.advance_clock(Duration::from_secs(2));
+    let expired = get_with_token(&mock, "/api/v10/users/@me", access).await;
+    assert_eq!(expired.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(expired.text().await.unwrap(), UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn oauth2_me_describes_the_authorization() {
+    let mock = mock().await;
+    let tokens = login(&mock, NELLY, "identify guilds").await;
+    let access = tokens["access_token"].as_str().unwrap();
+    let info = body(get_with_token(&mock, "/api/v10/oauth2/@me", access).await).await;
+    assert_eq!(info["scopes"], json!(["identify", "guilds"]));
+    assert_eq!(info["user"]["id"], NELLY);
+    assert_eq!(info["application"]["id"], "mock-client-id");
+    let expires = info["expires"].as_str().unwrap();
+    assert!(
+        expires.ends_with("+00:00") && expires.contains('T'),
+        "{expires}"
+    );
+    insta::assert_json_snapshot!("oauth2_me", info, {".expires" => "[expires]"});
+}
+
+#[tokio::test]
+async fn guilds_need_the_guilds_scope() {
+    let mock = mock().await;
+    let without = login(&mock, ADA, "identify").await;
+    let response = get_with_token(
+        &mock,
+        "/api/v10/users/@me/guilds",
+        without["access_token"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let with = login(&mock, ADA, "identify guilds").await;
+    let guilds = body(
+        get_with_token(
+            &mock,
+            "/api/v10/users/@me/guilds",
+            with["access_token"].as_str().unwrap(),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(guilds.as_array().unwrap().len(), 2);
+    assert!(guilds[0]["permissions"].is_string());
+    insta::assert_json_snapshot!("guilds", guilds);
+}
+
+#[tokio::test]
+async fn every_api_answer_has_rate_limit_headers_and_the_limit_gives_429() {
+    let mock = MockDiscord::builder()
+        .rate_limit(2, Duration::from_secs(10))
+        .spawn()
+        .await
+        .unwrap();
+    let tokens = login(&mock, NELLY, "identify").await;
+    let access = tokens["access_token"].as_str().unwrap();
+    let first = get_with_token(&mock, "/api/v10/users/@me", access).await;
+    for header in [
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+        "x-ratelimit-reset-after",
+        "x-ratelimit-bucket",
+    ] {
+        assert!(first.headers().contains_key(header), "{header}");
+    }
+    assert_eq!(first.headers()["x-ratelimit-limit"], "2");
+    assert_eq!(first.headers()["x-ratelimit-remaining"], "1");
+    let unauthorized = get_with_token(&mock, "/api/v10/users/@me", "nope").await;
+    assert!(
+        unauthorized.headers().contains_key("x-ratelimit-bucket"),
+        "errors carry them too"
+    );
+    assert_eq!(
+        get_with_token(&mock, "/api/v10/users/@me", access)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let limited = get_with_token(&mock, "/api/v10/users/@me", access).await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        limited.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    assert_eq!(limited.headers()["x-ratelimit-remaining"], "0");
+    let limited = body(limited).await;
+    assert_eq!(limited["message"], "You are being rate limited.");
+    assert_eq!(limited["global"], false);
+    assert!(limited["retry_after"].as_f64().unwrap() > 0.0);
+    // The window passes on the mock's clock.
+    mock.advance_clock(Duration::from_secs(10));
+    assert_eq!(
+        get_with_token(&mock, "/api/v10/users/@me", access)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn the_unversioned_api_paths_answer_too() {
+    let mock = mock().await;
+    let tokens = login(&mock, NELLY, "identify").await;
+    let access = tokens["access_token"].as_str().unwrap();
+    assert_eq!(
+        get_with_token(&mock, "/api/users/@me", access)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        get_with_token(&mock, "/api/v10/users/%40me", access)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}

@@ -1,0 +1,307 @@
+//! The mock's own routes (journal, faults, clock, reset), its answers to
+//! bad input, and a transcript of one whole flow.
+
+mod support;
+
+use mock_discord::{Endpoint, Exchange, Fault, FaultRule};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::time::Duration;
+use support::*;
+
+/// The journal as a learner would read it.
+fn transcript(exchanges: &[Exchange]) -> String {
+    let mut out = String::new();
+    for e in exchanges {
+        out += &format!("{}. {} {} -> {}\n", e.seq, e.method, e.path, e.status);
+        for (name, value) in &e.params {
+            out += &format!("     {name} = {value}\n");
+        }
+        if let Some(auth) = &e.authorization {
+            out += &format!("     Authorization: {auth}\n");
+        }
+        if let Some(location) = &e.location {
+            out += &format!("     Location: {location}\n");
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn transcript_of_one_whole_flow() {
+    let mock = mock().await;
+    let tokens = login(&mock, NELLY, "identify").await;
+    let access = tokens["access_token"].as_str().unwrap();
+    get_with_token(&mock, "/api/v10/users/@me", access).await;
+    let refresh = tokens["refresh_token"].as_str().unwrap();
+    let (_, refreshed) = token_request(
+        &mock,
+        &[("grant_type", "refresh_token"), ("refresh_token", refresh)],
+    )
+    .await;
+    post_form(
+        &mock,
+        "/api/oauth2/token/revoke",
+        &[
+            ("client_id", "mock-client-id"),
+            ("client_secret", "mock-client-secret"),
+            ("token", refreshed["access_token"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    let text = transcript(&mock.requests());
+
+    // No secret appears whole: not the client secret, the tokens or the verifier.
+    for secret in ["mock-client-secret", access, refresh, VERIFIER] {
+        assert!(!text.contains(secret), "{secret} leaked into the journal");
+    }
+    let port = mock.addr().port().to_string();
+    insta::with_settings!({filters => vec![(port.as_str(), "[port]")]}, {
+        insta::assert_snapshot!("whole_flow_transcript", text);
+    });
+}
+
+#[tokio::test]
+async fn requests_json_reset_and_the_html_inspector() {
+    let mock = mock().await;
+    login(&mock, NELLY, "identify").await;
+    let list: Value = http()
+        .get(format!("{}/__mock/requests", mock.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 3, "{list}");
+    assert_eq!(list[2]["path"], "/api/oauth2/token");
+
+    let page = http()
+        .get(format!("{}/__mock", mock.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("/api/oauth2/token"));
+    assert!(page.contains("client_secret=mock…"));
+    assert!(!page.contains("mock-client-secret"));
+
+    let reset = http()
+        .post(format!("{}/__mock/reset", mock.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status(), StatusCode::OK);
+    assert!(mock.requests().is_empty());
+}
+
+#[tokio::test]
+async fn the_clock_route_moves_time() {
+    let mock = mock().await;
+    let tokens = login(&mock, NELLY, "identify").await;
+    let response = http()
+        .post(format!("{}/__mock/clock", mock.base_url()))
+        .json(&json!({"seconds": 700000}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({"offset_seconds": 700000})
+    );
+    let me = get_with_token(
+        &mock,
+        "/api/v10/users/@me",
+        tokens["access_token"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+    let bad = http()
+        .post(format!("{}/__mock/clock", mock.base_url()))
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json::<Value>().await.unwrap()["code"], 50109);
+}
+
+async fn token_after_fault(
+    mock: &mock_discord::MockHandle,
+    fault: Fault,
+) -> Result<reqwest::Response, reqwest::Error> {
+    mock.inject_fault(FaultRule {
+        endpoint: Endpoint::Token,
+        times: 1,
+        fault,
+    });
+    http()
+        .post(format!("{}/api/oauth2/token", mock.base_url()))
+        .form(&[("grant_type", "refresh_token")])
+        .send()
+        .await
+}
+
+#[tokio::test]
+async fn faults_fire_for_the_next_requests_only() {
+    let mock = mock().await;
+    let response = token_after_fault(
+        &mock,
+        Fault::Status {
+            status: 503,
+            body: "{\"message\":\"down\"}".into(),
+            content_type: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.text().await.unwrap(), "{\"message\":\"down\"}");
+
+    let response = token_after_fault(&mock, Fault::MalformedJson)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.json::<Value>().await.is_err());
+
+    let response = token_after_fault(&mock, Fault::WrongContentType)
+        .await
+        .unwrap();
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+
+    let started = std::time::Instant::now();
+    let response = token_after_fault(&mock, Fault::Delay { millis: 300 })
+        .await
+        .unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(
+        response.status(),
+        StatusCode::UNAUTHORIZED,
+        "then the real answer"
+    );
+
+    let dropped = match token_after_fault(&mock, Fault::DropConnection).await {
+        Err(_) => true,
+        Ok(response) => response.bytes().await.is_err(),
+    };
+    assert!(dropped, "the transfer must fail");
+
+    // Each fault fired once: the endpoint is itself again.
+    let (status, body) = post_form(
+        &mock,
+        "/api/oauth2/token",
+        &[("grant_type", "refresh_token")],
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::UNAUTHORIZED, json!({"error": "invalid_client"}))
+    );
+}
+
+#[tokio::test]
+async fn faults_can_be_injected_over_http() {
+    let mock = mock().await;
+    let rule =
+        json!({"endpoint": "users_me", "times": 2, "fault": {"kind": "status", "status": 500}});
+    let response = http()
+        .post(format!("{}/__mock/faults", mock.base_url()))
+        .json(&rule)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    for _ in 0..2 {
+        assert_eq!(
+            get_with_token(&mock, "/api/v10/users/@me", "x")
+                .await
+                .status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+    assert_eq!(
+        get_with_token(&mock, "/api/v10/users/@me", "x")
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let bad = http()
+        .post(format!("{}/__mock/faults", mock.base_url()))
+        .json(&json!({"endpoint": "nowhere"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_4xx_in_discords_shape() {
+    let mock = mock().await;
+    let base = mock.base_url();
+    let unknown = http()
+        .get(format!("{base}/api/v10/nowhere"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        unknown.text().await.unwrap(),
+        r#"{"message":"404: Not Found","code":0}"#
+    );
+
+    let wrong_method = http()
+        .get(format!("{base}/api/oauth2/token"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_method.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(wrong_method.headers()["allow"], "POST");
+    let wrong_method = http()
+        .delete(format!("{base}/api/v10/users/@me"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_method.status(), StatusCode::METHOD_NOT_ALLOWED);
+
+    let huge = http()
+        .post(format!("{base}/api/oauth2/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![b'a'; 100_000])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    for body in [
+        "grant_type=%FF",
+        "grant_type=a&grant_type=b",
+        "%%%",
+        "=&&==",
+    ] {
+        let response = http()
+            .post(format!("{base}/api/oauth2/token"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .basic_auth("mock-client-id", Some("mock-client-secret"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_client_error(),
+            "{body}: {}",
+            response.status()
+        );
+    }
+
+    // The mock is still answering after all of that.
+    let metadata = http()
+        .get(format!("{base}/.well-known/oauth-authorization-server"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(metadata.status(), StatusCode::OK);
+}
