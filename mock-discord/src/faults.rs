@@ -12,6 +12,7 @@ pub enum Endpoint {
     Token,
     Revoke,
     UsersMe,
+    #[serde(rename = "oauth2_me")]
     OAuth2Me,
     Guilds,
     Metadata,
@@ -110,6 +111,12 @@ mod tests {
         assert_eq!(faults.take(Endpoint::Token), Some(Fault::MalformedJson));
         assert_eq!(faults.take(Endpoint::Token), Some(Fault::MalformedJson));
         assert_eq!(faults.take(Endpoint::Token), None);
+    }
+
+    #[test]
+    fn endpoint_names_read_well() {
+        let name = serde_json::to_string(&Endpoint::OAuth2Me).unwrap();
+        assert_eq!(name, "\"oauth2_me\"");
     }
 
     #[test]
