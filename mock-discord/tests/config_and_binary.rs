@@ -60,7 +60,10 @@ fn a_json_file_replaces_the_defaults() {
 fn bad_files_say_what_is_wrong() {
     let broken = write("broken.toml", "clients = 3");
     let error = MockConfig::from_file(&broken).unwrap_err().to_string();
-    assert!(error.contains("broken.toml") && error.contains("TOML"), "{error}");
+    assert!(
+        error.contains("broken.toml") && error.contains("TOML"),
+        "{error}"
+    );
     let bad_id = write(
         "bad-id.json",
         r#"{"users": [{"id": "not-a-snowflake", "username": "x", "global_name": null,
@@ -93,7 +96,10 @@ fn the_binary_refuses_a_bad_config_with_a_message() {
         .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("cannot read /nonexistent/mock.toml"), "{stderr}");
+    assert!(
+        stderr.contains("cannot read /nonexistent/mock.toml"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test]
@@ -101,7 +107,12 @@ async fn dropping_the_handle_stops_the_server() {
     let mock = mock().await;
     let url = format!("{}/.well-known/oauth-authorization-server", mock.base_url());
     // A fresh client each time, so no pooled connection outlives the drop.
-    let fresh = || reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let fresh = || {
+        reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .unwrap()
+    };
     assert!(fresh().get(&url).send().await.is_ok());
     drop(mock);
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -110,7 +121,11 @@ async fn dropping_the_handle_stops_the_server() {
 
 #[tokio::test]
 async fn redirect_uris_can_be_registered_at_run_time() {
-    let mock = MockDiscord::builder().auto_approve("nelly").spawn().await.unwrap();
+    let mock = MockDiscord::builder()
+        .auto_approve("nelly")
+        .spawn()
+        .await
+        .unwrap();
     let url = authorize_url(&mock, &[("redirect_uri", "http://127.0.0.1:7777/auth")]);
     assert_eq!(http().get(&url).send().await.unwrap().status(), 400);
     mock.register_redirect_uri("http://127.0.0.1:7777/auth");

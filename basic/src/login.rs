@@ -1,0 +1,50 @@
+//! Step 1, `GET /login`: send the browser to the provider.
+//!
+//! RFC 6749 §4.1.1: "The client constructs the request URI by adding the
+//! following parameters … response_type, client_id, redirect_uri, scope,
+//! state". RFC 7636 adds `code_challenge` and `code_challenge_method`.
+
+use common::{App, Transaction};
+use oauth2::{CsrfToken, PkceCodeChallenge, Scope};
+use url::Url;
+use warp::reply::Response;
+
+/// The scope this tutorial asks for: who you are, nothing more.
+pub const SCOPE: &str = "identify";
+
+/// Builds the authorization URL and the transaction to remember.
+pub fn begin(app: &App) -> (Url, Transaction) {
+    // PKCE (RFC 7636 §4.1–4.2): a fresh random verifier (32 bytes, 43
+    // characters) stays with us; only its SHA-256, the challenge, goes out.
+    // Whoever steals the code on its way back cannot redeem it without the
+    // verifier.
+    let (pkce_challenge, pkce_verifier) = PkceCodeChallenge::new_random_sha256();
+
+    // `state` (RFC 6749 §10.12): 128 random bits that the callback must
+    // bring back. It stops login CSRF: an attacker cannot make your browser
+    // finish a login that your browser did not start.
+    let (authorize_url, state) = app
+        .oauth
+        .authorize_url(CsrfToken::new_random)
+        .add_scope(Scope::new(SCOPE.into()))
+        .set_pkce_challenge(pkce_challenge)
+        .url();
+
+    let transaction = Transaction::new(
+        state.secret().clone(),
+        pkce_verifier.secret().clone(),
+        app.provider.issuer.clone(),
+    );
+    (authorize_url, transaction)
+}
+
+/// `GET /login`: 303 to the provider, with the transaction in a cookie.
+pub fn login(app: App) -> Response {
+    let (authorize_url, transaction) = begin(&app);
+    let mut response = common::respond::see_other(authorize_url.as_str());
+    response.headers_mut().append(
+        http::header::SET_COOKIE,
+        transaction.to_cookie(&app.keys, app.cookies),
+    );
+    response
+}

@@ -1,0 +1,66 @@
+//! The tokens a login ends with.
+
+use common::transaction::now_secs;
+use oauth2::basic::{BasicTokenResponse, BasicTokenType};
+use oauth2::TokenResponse;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// RFC 6749 §5.1's token response, plus `expires_at`: the moment (Unix
+/// seconds) the access token stops working, which is what a client must
+/// actually remember (`expires_in` is relative to an instant now gone).
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct Tokens {
+    pub access_token: String,
+    pub token_type: String,
+    pub expires_in: Option<u64>,
+    pub refresh_token: Option<String>,
+    pub scope: String,
+    pub expires_at: Option<u64>,
+}
+
+// Tokens are bearer credentials: whoever holds one is you. `{:?}` must
+// never print them, or the first debug log line leaks a login.
+impl fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tokens")
+            .field("access_token", &"[REDACTED]")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "[REDACTED]"),
+            )
+            .field("scope", &self.scope)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+impl Tokens {
+    pub fn from_response(response: &BasicTokenResponse) -> Tokens {
+        let expires_in = response.expires_in().map(|d| d.as_secs());
+        let token_type = match response.token_type() {
+            BasicTokenType::Bearer => "Bearer".to_string(),
+            other => other.as_ref().to_string(),
+        };
+        let scope = response
+            .scopes()
+            .map(|scopes| {
+                scopes
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default();
+        Tokens {
+            access_token: response.access_token().secret().clone(),
+            token_type,
+            expires_in,
+            refresh_token: response.refresh_token().map(|t| t.secret().clone()),
+            scope,
+            expires_at: expires_in.map(|seconds| now_secs() + seconds),
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! What the handlers of a stage share, and the start-up that builds it.
+
+use crate::config::{Config, ProviderSetup};
+use crate::cookies::{CookieKeys, CookiePolicy};
+use crate::provider::{OAuthClient, Provider};
+use crate::upstream::Upstream;
+use mock_discord::MockHandle;
+use secrecy::SecretString;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use warp::Filter;
+
+/// The state every handler gets, cheap to clone (warp clones it per
+/// request).
+#[derive(Clone, Debug)]
+pub struct App {
+    pub provider: Arc<Provider>,
+    /// The `oauth2` client, already pointed at our callback URL.
+    pub oauth: Arc<OAuthClient>,
+    pub upstream: Upstream,
+    pub keys: CookieKeys,
+    pub cookies: CookiePolicy,
+}
+
+impl App {
+    pub fn new(
+        provider: Provider,
+        redirect_uri: &str,
+        keys: CookieKeys,
+        cookies: CookiePolicy,
+        upstream: Upstream,
+    ) -> Result<App, url::ParseError> {
+        let oauth = provider.oauth_client(redirect_uri)?;
+        Ok(App {
+            provider: Arc::new(provider),
+            oauth: Arc::new(oauth),
+            upstream,
+            keys,
+            cookies,
+        })
+    }
+
+    /// An app that logs in against a running mock: what tests use.
+    pub fn for_mock(mock: &MockHandle, redirect_uri: &str) -> App {
+        let client = mock.client();
+        let base = url::Url::parse(mock.base_url()).expect("the mock's URL is valid");
+        let provider = Provider::discord(
+            &base,
+            client.client_id,
+            SecretString::from(client.client_secret),
+        );
+        App::new(
+            provider,
+            redirect_uri,
+            CookieKeys::random().expect("randomness"),
+            CookiePolicy { secure: false },
+            Upstream::new().expect("an HTTP client"),
+        )
+        .expect("a valid redirect URI")
+    }
+}
+
+/// Hands the app to a handler: `.and(with_app(app))`.
+pub fn with_app(app: App) -> impl Filter<Extract = (App,), Error = Infallible> + Clone {
+    warp::any().map(move || app.clone())
+}
+
+/// What a stage tells `run` about itself.
+pub struct StageInfo {
+    pub name: &'static str,
+    pub title: &'static str,
+    /// Our callback paths, registered with the embedded mock.
+    pub callback_path: &'static str,
+}
+
+/// Why a stage could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("configuration error: {0}")]
+    Config(#[from] crate::config::ConfigError),
+    #[error("the embedded mock Discord could not start: {0}")]
+    Mock(#[from] mock_discord::StartError),
+    #[error("cookie keys: {0}")]
+    Keys(#[from] crate::cookies::KeyError),
+    #[error("the HTTP client could not be built: {0}")]
+    Http(#[from] reqwest::Error),
+    #[error("invalid redirect URI: {0}")]
+    RedirectUri(#[from] url::ParseError),
+    #[error("{0}")]
+    Bind(#[from] crate::server::BindError),
+}
+
+/// Everything `main` does: read the configuration, start the mock if
+/// offline, build the app, print where to go, and serve until Ctrl-C.
+pub async fn run<F, R>(stage: StageInfo, routes: R) -> ExitCode
+where
+    R: FnOnce(App) -> F,
+    F: Filter + Clone + Send + Sync + 'static,
+    F::Extract: warp::Reply,
+{
+    crate::server::init_logging();
+    match start(stage, routes).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn start<F, R>(stage: StageInfo, routes: R) -> Result<(), StartupError>
+where
+    R: FnOnce(App) -> F,
+    F: Filter + Clone + Send + Sync + 'static,
+    F::Extract: warp::Reply,
+{
+    let config = Config::from_env()?;
+    let redirect_uri = config.public_url_for(stage.callback_path);
+    let (provider, mock) = provider_for(&config, &redirect_uri).await?;
+    let keys = match &config.session_secret {
+        Some(secret) => CookieKeys::from_secret(secret)?,
+        None => CookieKeys::random()?,
+    };
+    let cookies = CookiePolicy {
+        secure: config.cookies_need_secure(),
+    };
+    let app = App::new(provider, &redirect_uri, keys, cookies, Upstream::new()?)?;
+    print_banner(&stage, &config, &app, mock.as_ref());
+    let addr = SocketAddr::new(config.host, config.port);
+    crate::server::serve(routes(app).with(crate::server::request_log()), addr).await?;
+    drop(mock);
+    Ok(())
+}
+
+/// Discord as configured, or the embedded mock in offline mode.
+async fn provider_for(
+    config: &Config,
+    redirect_uri: &str,
+) -> Result<(Provider, Option<MockHandle>), StartupError> {
+    Ok(match &config.provider {
+        ProviderSetup::Discord {
+            client_id,
+            client_secret,
+            base_url,
+        } => (
+            Provider::discord(base_url, client_id.clone(), client_secret.clone()),
+            None,
+        ),
+        ProviderSetup::Offline => {
+            let mock = crate::offline::start_mock(&[redirect_uri.to_string()]).await?;
+            let client = mock.client();
+            let base = url::Url::parse(mock.base_url())?;
+            let provider = Provider::discord(
+                &base,
+                client.client_id,
+                SecretString::from(client.client_secret),
+            );
+            (provider, Some(mock))
+        }
+    })
+}
+
+fn print_banner(stage: &StageInfo, config: &Config, app: &App, mock: Option<&MockHandle>) {
+    let open = config.public_url.as_str().trim_end_matches('/');
+    println!();
+    println!("{} — {}", stage.name, stage.title);
+    println!("  Open {open} in your browser.");
+    match mock {
+        Some(mock) => {
+            println!(
+                "  Offline mode: no DISCORD_CLIENT_ID/DISCORD_CLIENT_SECRET, so a mock Discord runs in this process at {}.",
+                mock.base_url()
+            );
+            println!("  Watch the flow at {}/__mock", mock.base_url());
+        }
+        None => println!("  Logging in with Discord at {}.", app.provider.issuer),
+    }
+    if config.session_secret.is_none() {
+        println!("  SESSION_SECRET is unset: cookies use a random key and stop working when this process stops.");
+    }
+    println!("  Press Ctrl-C to stop.");
+    println!();
+}

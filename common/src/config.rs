@@ -1,0 +1,320 @@
+//! Configuration from the environment (and a `.env` file, if there is one).
+//!
+//! Every variable is read once, at start-up, and every bad value stops the
+//! program with a message that names the variable and says what is wrong. A
+//! misconfigured login is a security problem, and failing at start-up beats
+//! failing in front of a user.
+
+use secrecy::{ExposeSecret, SecretString};
+use std::net::IpAddr;
+use url::Url;
+
+/// Where the stage gets its identity provider from.
+#[derive(Debug, Clone)]
+pub enum ProviderSetup {
+    /// A real Discord application.
+    Discord {
+        client_id: String,
+        client_secret: SecretString,
+        base_url: Url,
+    },
+    /// No credentials: start the mock inside this process.
+    Offline,
+}
+
+/// The whole configuration of a stage.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub host: IpAddr,
+    pub port: u16,
+    /// The address browsers use to reach this stage; redirect URIs are
+    /// built from it. No trailing slash.
+    pub public_url: Url,
+    pub provider: ProviderSetup,
+    /// The master key for cookie encryption, when one was given.
+    pub session_secret: Option<SecretString>,
+    /// Stage 3's database; the other stages ignore it.
+    pub database_url: Option<String>,
+}
+
+/// The smallest master key `cookie::Key::derive_from` accepts. Checking it
+/// here turns that function's panic into a start-up message.
+pub const MIN_SESSION_SECRET_BYTES: usize = 32;
+
+pub const DEFAULT_DISCORD_BASE_URL: &str = "https://discord.com";
+
+/// A configuration problem, worded for the person starting the program.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+fn problem(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+impl Config {
+    /// Reads `.env` (if present), then the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(e) if e.not_found() => {}
+            Err(e) => return Err(problem(".env", format!("cannot be read: {e}"))),
+        }
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `lookup`, so that tests can pass
+    /// variables without touching the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        // An empty value counts as unset: `FOO=` in a .env file means "no FOO".
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let host: IpAddr = match get("HOST") {
+            None => IpAddr::from([127, 0, 0, 1]),
+            Some(v) => v.trim().parse().map_err(|_| {
+                problem(
+                    "HOST",
+                    format!("must be an IP address such as 127.0.0.1 (got {v:?})"),
+                )
+            })?,
+        };
+        let port: u16 = match get("PORT") {
+            None => 5000,
+            Some(v) => v.trim().parse().ok().filter(|p| *p != 0).ok_or_else(|| {
+                problem(
+                    "PORT",
+                    format!("must be a number from 1 to 65535 (got {v:?})"),
+                )
+            })?,
+        };
+        let public_url = match get("PUBLIC_URL") {
+            None => {
+                let host = match host {
+                    IpAddr::V6(v6) => format!("[{v6}]"),
+                    IpAddr::V4(v4) => v4.to_string(),
+                };
+                Url::parse(&format!("http://{host}:{port}"))
+                    .map_err(|e| problem("HOST", e.to_string()))?
+            }
+            Some(v) => parse_base_url("PUBLIC_URL", &v)?,
+        };
+
+        let provider = match (get("DISCORD_CLIENT_ID"), get("DISCORD_CLIENT_SECRET")) {
+            (Some(client_id), Some(client_secret)) => {
+                let base_url = match get("DISCORD_BASE_URL") {
+                    None => Url::parse(DEFAULT_DISCORD_BASE_URL).expect("a valid constant URL"),
+                    Some(v) => parse_base_url("DISCORD_BASE_URL", &v)?,
+                };
+                ProviderSetup::Discord {
+                    client_id: client_id.trim().to_string(),
+                    client_secret: SecretString::from(client_secret.trim().to_string()),
+                    base_url,
+                }
+            }
+            (Some(_), None) => {
+                return Err(problem(
+                    "DISCORD_CLIENT_SECRET",
+                    "is missing, but DISCORD_CLIENT_ID is set: set both for a real Discord application, or neither for the offline mock",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(problem(
+                    "DISCORD_CLIENT_ID",
+                    "is missing, but DISCORD_CLIENT_SECRET is set: set both for a real Discord application, or neither for the offline mock",
+                ))
+            }
+            (None, None) => {
+                if get("DISCORD_BASE_URL").is_some() {
+                    return Err(problem(
+                        "DISCORD_BASE_URL",
+                        "is set without DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET: set them too (a standalone mock-discord uses mock-client-id / mock-client-secret), or unset it to use the embedded mock",
+                    ));
+                }
+                ProviderSetup::Offline
+            }
+        };
+
+        let session_secret = get("SESSION_SECRET").map(SecretString::from);
+        if let Some(secret) = &session_secret {
+            let length = secret.expose_secret().len();
+            if length < MIN_SESSION_SECRET_BYTES {
+                return Err(problem(
+                    "SESSION_SECRET",
+                    format!("must be at least {MIN_SESSION_SECRET_BYTES} bytes (it has {length}); generate one with `openssl rand -base64 48`"),
+                ));
+            }
+        }
+        if session_secret.is_none() && matches!(provider, ProviderSetup::Discord { .. }) {
+            return Err(problem(
+                "SESSION_SECRET",
+                "is required with a real Discord application, so that cookies stay valid across restarts and cannot be forged; generate one with `openssl rand -base64 48`",
+            ));
+        }
+
+        Ok(Config {
+            host,
+            port,
+            public_url,
+            provider,
+            session_secret,
+            database_url: get("DATABASE_URL"),
+        })
+    }
+
+    /// `{PUBLIC_URL}{path}`, for redirect URIs.
+    pub fn public_url_for(&self, path: &str) -> String {
+        format!("{}{}", self.public_url.as_str().trim_end_matches('/'), path)
+    }
+
+    /// Cookies get `Secure` unless the stage is served over plain http on
+    /// a loopback address, where browsers would drop a `Secure` cookie.
+    pub fn cookies_need_secure(&self) -> bool {
+        let loopback = match self.public_url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(d)) => d == "localhost",
+            None => false,
+        };
+        !(self.public_url.scheme() == "http" && loopback)
+    }
+}
+
+/// An http(s) URL with nothing after the path, stored without its
+/// trailing slash so that `{base}/path` joins cleanly.
+fn parse_base_url(variable: &'static str, value: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(value.trim())
+        .map_err(|e| problem(variable, format!("is not a URL ({e}): {value:?}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(problem(
+            variable,
+            format!("must start with http:// or https:// (got {value:?})"),
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() || url.cannot_be_a_base() {
+        return Err(problem(
+            variable,
+            format!("must not have a query or fragment (got {value:?})"),
+        ));
+    }
+    let trimmed = url.as_str().trim_end_matches('/').to_string();
+    Url::parse(&trimmed).map_err(|e| problem(variable, e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn nothing_set_is_offline_on_127_0_0_1_5000() {
+        let config = config(&[]).unwrap();
+        assert!(matches!(config.provider, ProviderSetup::Offline));
+        assert_eq!(config.public_url.as_str(), "http://127.0.0.1:5000/");
+        assert_eq!(config.public_url_for("/auth"), "http://127.0.0.1:5000/auth");
+        assert!(!config.cookies_need_secure());
+        assert!(config.session_secret.is_none());
+    }
+
+    #[test]
+    fn credentials_mean_discord_com() {
+        let config = config(&[
+            ("DISCORD_CLIENT_ID", "123"),
+            ("DISCORD_CLIENT_SECRET", "shh"),
+            ("SESSION_SECRET", SECRET),
+        ])
+        .unwrap();
+        let ProviderSetup::Discord {
+            base_url,
+            client_id,
+            ..
+        } = config.provider
+        else {
+            panic!("expected Discord");
+        };
+        assert_eq!(base_url.as_str(), "https://discord.com/");
+        assert_eq!(client_id, "123");
+    }
+
+    #[test]
+    fn half_the_credentials_is_an_error_naming_the_missing_one() {
+        let error = config(&[("DISCORD_CLIENT_ID", "123")]).unwrap_err();
+        assert_eq!(error.variable, "DISCORD_CLIENT_SECRET");
+        let error = config(&[("DISCORD_CLIENT_SECRET", "x")]).unwrap_err();
+        assert_eq!(error.variable, "DISCORD_CLIENT_ID");
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (vars, variable) in [
+            (vec![("PORT", "http")], "PORT"),
+            (vec![("PORT", "70000")], "PORT"),
+            (vec![("HOST", "localhost:5000")], "HOST"),
+            (vec![("PUBLIC_URL", "example.com")], "PUBLIC_URL"),
+            (vec![("PUBLIC_URL", "ftp://example.com")], "PUBLIC_URL"),
+            (vec![("SESSION_SECRET", "short")], "SESSION_SECRET"),
+            (
+                vec![("DISCORD_BASE_URL", "http://127.0.0.1:5001")],
+                "DISCORD_BASE_URL",
+            ),
+            (
+                vec![("DISCORD_CLIENT_ID", "1"), ("DISCORD_CLIENT_SECRET", "2")],
+                "SESSION_SECRET",
+            ),
+            (
+                vec![
+                    ("DISCORD_CLIENT_ID", "1"),
+                    ("DISCORD_CLIENT_SECRET", "2"),
+                    ("SESSION_SECRET", SECRET),
+                    ("DISCORD_BASE_URL", "not a url"),
+                ],
+                "DISCORD_BASE_URL",
+            ),
+        ] {
+            let error = config(&vars).unwrap_err();
+            assert_eq!(error.variable, variable, "{vars:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn the_secret_never_shows_in_debug_output() {
+        let config = config(&[
+            ("DISCORD_CLIENT_ID", "123"),
+            ("DISCORD_CLIENT_SECRET", "very-secret-value"),
+            ("SESSION_SECRET", SECRET),
+        ])
+        .unwrap();
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("very-secret-value"), "{shown}");
+        assert!(!shown.contains(SECRET), "{shown}");
+    }
+
+    #[test]
+    fn public_url_decides_secure_cookies() {
+        let secure = config(&[("PUBLIC_URL", "https://workshop.example/")]).unwrap();
+        assert!(secure.cookies_need_secure());
+        assert_eq!(
+            secure.public_url_for("/auth"),
+            "https://workshop.example/auth"
+        );
+        let lan = config(&[("PUBLIC_URL", "http://192.168.1.20:5000")]).unwrap();
+        assert!(lan.cookies_need_secure());
+        let localhost = config(&[("PUBLIC_URL", "http://localhost:5000")]).unwrap();
+        assert!(!localhost.cookies_need_secure());
+    }
+}

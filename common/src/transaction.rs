@@ -1,0 +1,128 @@
+//! The OAuth transaction: what `/login` must remember until `/auth`.
+//!
+//! Between sending the browser to the provider and its return, the server
+//! has to remember the `state` it sent (to recognise its own login) and the
+//! PKCE verifier (to prove, at the token endpoint, that it started this
+//! login). It keeps them in the browser, in an encrypted cookie: nothing is
+//! stored on the server, and nobody who sees the cookie can read them.
+
+use crate::cookies::{self, CookieKeys, CookiePolicy};
+use http::HeaderValue;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub const TRANSACTION_COOKIE: &str = "oauth_transaction";
+/// A login that takes longer than this starts over.
+pub const TRANSACTION_LIFETIME: Duration = Duration::from_secs(600);
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct Transaction {
+    /// RFC 6749 §10.12: the value that ties the callback to this browser's
+    /// login. A callback with another state is a forged one (login CSRF).
+    pub state: String,
+    /// RFC 7636: the secret whose hash went out as `code_challenge`.
+    pub pkce_verifier: String,
+    /// RFC 9207: who must answer. A callback naming another issuer is a
+    /// mix-up attack.
+    pub issuer: String,
+    /// Seconds since the Unix epoch. Checked on return, because a browser
+    /// may keep a cookie longer than its `Max-Age` said.
+    pub created_at: u64,
+}
+
+// The state and verifier are secrets: `{:?}` shows neither.
+impl fmt::Debug for Transaction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transaction")
+            .field("state", &"[REDACTED]")
+            .field("pkce_verifier", &"[REDACTED]")
+            .field("issuer", &self.issuer)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+pub fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
+}
+
+impl Transaction {
+    pub fn new(state: String, pkce_verifier: String, issuer: String) -> Transaction {
+        Transaction {
+            state,
+            pkce_verifier,
+            issuer,
+            created_at: now_secs(),
+        }
+    }
+
+    /// The `Set-Cookie` header that carries this transaction.
+    pub fn to_cookie(&self, keys: &CookieKeys, policy: CookiePolicy) -> HeaderValue {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        cookies::seal(keys, policy, TRANSACTION_COOKIE, json, TRANSACTION_LIFETIME)
+    }
+
+    /// The transaction in this request's cookies, if there is a valid,
+    /// unexpired one.
+    pub fn from_cookies(keys: &CookieKeys, cookie_header: Option<&str>) -> Option<Transaction> {
+        let json = cookies::open(keys, cookie_header, TRANSACTION_COOKIE)?;
+        let transaction: Transaction = serde_json::from_str(&json).ok()?;
+        let age = now_secs().checked_sub(transaction.created_at)?;
+        (age <= TRANSACTION_LIFETIME.as_secs()).then_some(transaction)
+    }
+
+    /// Does the callback's `state` match ours? Compared in constant time,
+    /// so that response timing reveals nothing about the expected value.
+    pub fn state_matches(&self, received: &str) -> bool {
+        use subtle::ConstantTimeEq;
+        self.state.len() == received.len()
+            && bool::from(self.state.as_bytes().ct_eq(received.as_bytes()))
+    }
+
+    /// The `Set-Cookie` header that ends the transaction: a callback URL
+    /// replayed later finds nothing to match.
+    pub fn clear_cookie(policy: CookiePolicy) -> HeaderValue {
+        cookies::expire(policy, TRANSACTION_COOKIE)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::SecretString;
+
+    #[test]
+    fn old_transactions_are_refused() {
+        let keys = CookieKeys::from_secret(&SecretString::from("k".repeat(32))).unwrap();
+        let policy = CookiePolicy { secure: false };
+        let mut transaction = Transaction::new("s".into(), "v".into(), "i".into());
+        let header = |t: &Transaction| {
+            t.to_cookie(&keys, policy)
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(
+            Transaction::from_cookies(&keys, Some(&header(&transaction))),
+            Some(transaction.clone())
+        );
+        transaction.created_at -= TRANSACTION_LIFETIME.as_secs() + 1;
+        assert_eq!(
+            Transaction::from_cookies(&keys, Some(&header(&transaction))),
+            None
+        );
+        transaction.created_at = now_secs() + 3600;
+        assert_eq!(
+            Transaction::from_cookies(&keys, Some(&header(&transaction))),
+            None
+        );
+        assert!(!format!("{transaction:?}").contains("\"s\""));
+    }
+}
