@@ -135,7 +135,7 @@ where
 }
 
 /// Discord as configured, or the embedded mock in offline mode.
-async fn provider_for(
+pub async fn provider_for(
     config: &Config,
     redirect_uri: &str,
 ) -> Result<(Provider, Option<MockHandle>), StartupError> {

@@ -24,6 +24,8 @@ pub mod problem;
 pub mod provider;
 pub mod respond;
 pub mod server;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod transaction;
 pub mod upstream;
 

@@ -1,0 +1,283 @@
+//! What `/auth` refuses, and why.
+
+use bytes::Bytes;
+use common::testing::{location, path_and_query, query_param, Browser};
+use common::App;
+use mock_discord::{submit_consent, Decision, MockDiscord, MockHandle};
+use serde_json::Value;
+
+const REDIRECT: &str = "http://127.0.0.1:5000/auth";
+const NELLY: &str = "80351110224678912";
+
+async fn setup() -> (
+    MockHandle,
+    Browser<
+        impl warp::Filter<Extract = (warp::reply::Response,), Error = std::convert::Infallible> + Clone,
+    >,
+) {
+    let mock = MockDiscord::builder().spawn().await.unwrap();
+    let browser = Browser::new(basic::routes(App::for_mock(&mock, REDIRECT)));
+    (mock, browser)
+}
+
+fn detail(response: &http::Response<Bytes>) -> String {
+    let body: Value = serde_json::from_slice(response.body()).expect("a JSON body");
+    body["detail"].as_str().expect("a detail").to_string()
+}
+
+/// Replaces one query parameter of a path.
+fn with_param(path: &str, name: &str, value: Option<&str>) -> String {
+    let mut url = url::Url::parse(&format!("http://x{path}")).unwrap();
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(n, _)| n != name)
+        .map(|(n, v)| (n.into_owned(), v.into_owned()))
+        .collect();
+    {
+        let mut query = url.query_pairs_mut();
+        query.clear().extend_pairs(pairs);
+        if let Some(value) = value {
+            query.append_pair(name, value);
+        }
+    }
+    path_and_query(url.as_str())
+}
+
+#[tokio::test]
+async fn a_login_shows_the_token_json() {
+    let (mock, mut browser) = setup().await;
+    let response = browser.login(NELLY).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let tokens: Value = serde_json::from_slice(response.body()).unwrap();
+    for field in [
+        "access_token",
+        "token_type",
+        "expires_in",
+        "refresh_token",
+        "scope",
+        "expires_at",
+    ] {
+        assert!(!tokens[field].is_null(), "{field} missing from {tokens}");
+    }
+    assert_eq!(tokens["token_type"], "Bearer");
+    assert_eq!(tokens["scope"], "identify");
+    let me = reqwest::Client::new()
+        .get(format!("{}/api/v10/users/@me", mock.base_url()))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200, "the token works at the provider");
+}
+
+#[tokio::test]
+async fn a_wrong_or_missing_state_is_400_and_no_token_is_requested() {
+    let (mock, mut browser) = setup().await;
+    let callback = browser.consent(NELLY, Decision::Authorize).await;
+    for forged in [
+        with_param(&callback, "state", Some("forged-state-value-000")),
+        with_param(&callback, "state", None),
+        with_param(&callback, "state", Some("")),
+    ] {
+        let response = browser.get(&forged).await;
+        assert_eq!(response.status(), 400, "{forged}");
+        assert!(detail(&response).contains("state"), "{}", detail(&response));
+        // The failed callback ended the transaction: log in again for the next case.
+        browser.consent(NELLY, Decision::Authorize).await;
+    }
+    assert!(mock.requests_to("/api/oauth2/token").is_empty());
+}
+
+#[tokio::test]
+async fn a_callback_without_a_transaction_cookie_is_400() {
+    let (mock, mut browser) = setup().await;
+    let callback = browser.consent(NELLY, Decision::Authorize).await;
+    browser.set_cookie("oauth_transaction", None);
+    let response = browser.get(&callback).await;
+    assert_eq!(response.status(), 400);
+    assert!(detail(&response).contains("No login in progress"));
+    assert!(mock.requests_to("/api/oauth2/token").is_empty());
+}
+
+#[tokio::test]
+async fn a_tampered_transaction_cookie_is_400() {
+    let (mock, mut browser) = setup().await;
+    let callback = browser.consent(NELLY, Decision::Authorize).await;
+    let sealed = browser.cookie("oauth_transaction").unwrap().to_string();
+    let mut bytes = sealed.into_bytes();
+    bytes[10] = if bytes[10] == b'A' { b'B' } else { b'A' };
+    browser.set_cookie(
+        "oauth_transaction",
+        Some(&String::from_utf8(bytes).unwrap()),
+    );
+    assert_eq!(browser.get(&callback).await.status(), 400);
+    assert!(mock.requests_to("/api/oauth2/token").is_empty());
+}
+
+#[tokio::test]
+async fn a_replayed_callback_is_400() {
+    let (mock, mut browser) = setup().await;
+    let callback = browser.consent(NELLY, Decision::Authorize).await;
+    let first = browser.get(&callback).await;
+    assert_eq!(first.status(), 200);
+    let set_cookie = first.headers()["set-cookie"].to_str().unwrap();
+    assert!(set_cookie.starts_with("oauth_transaction=;") && set_cookie.contains("Max-Age=0"));
+    let replay = browser.get(&callback).await;
+    assert_eq!(replay.status(), 400);
+    assert_eq!(mock.requests_to("/api/oauth2/token").len(), 1);
+}
+
+#[tokio::test]
+async fn access_denied_is_a_clear_403() {
+    let (mock, mut browser) = setup().await;
+    let callback = browser.consent(NELLY, Decision::Cancel).await;
+    let response = browser.get(&callback).await;
+    assert_eq!(response.status(), 403);
+    let detail = detail(&response);
+    assert!(detail.contains("declined"), "{detail}");
+    assert!(detail.contains("access_denied"), "{detail}");
+    assert!(
+        detail.contains("The resource owner or authorization server denied the request"),
+        "{detail}"
+    );
+    assert!(mock.requests_to("/api/oauth2/token").is_empty());
+}
+
+#[tokio::test]
+async fn a_provider_error_with_markup_is_shown_as_inert_json() {
+    let (_mock, mut browser) = setup().await;
+    let callback = browser.consent(NELLY, Decision::Authorize).await;
+    let state = query_param(&callback, "state").unwrap();
+    let attack = format!(
+        "/auth?error=invalid_scope&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E&state={state}"
+    );
+    let response = browser.get(&attack).await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    assert!(
+        detail(&response).contains("<script>"),
+        "kept as data, inert in JSON"
+    );
+}
+
+#[tokio::test]
+async fn an_iss_of_another_issuer_is_400() {
+    let (mock, mut browser) = setup().await;
+    let callback = browser.consent(NELLY, Decision::Authorize).await;
+    let response = browser
+        .get(&with_param(&callback, "iss", Some("https://evil.example")))
+        .await;
+    assert_eq!(response.status(), 400);
+    assert!(detail(&response).contains("issuer"));
+    assert!(mock.requests_to("/api/oauth2/token").is_empty());
+}
+
+#[tokio::test]
+async fn without_iss_the_login_still_works() {
+    // Discord itself does not send iss; its absence is not an error.
+    let (_mock, mut browser) = setup().await;
+    let callback = browser.consent(NELLY, Decision::Authorize).await;
+    assert_eq!(
+        browser
+            .get(&with_param(&callback, "iss", None))
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn a_duplicated_parameter_is_400() {
+    let (_mock, mut browser) = setup().await;
+    let callback = browser.consent(NELLY, Decision::Authorize).await;
+    let response = browser.get(&format!("{callback}&state=again")).await;
+    assert_eq!(response.status(), 400);
+}
+
+/// PKCE, end to end: the verifier reaches the provider, and a code stolen
+/// from one login cannot be redeemed through another login.
+#[tokio::test]
+async fn the_pkce_verifier_reaches_the_provider_which_checks_it() {
+    let (mock, mut browser) = setup().await;
+    let login = browser.get("/login").await;
+    let authorize_url = location(&login);
+    assert_eq!(
+        query_param(&authorize_url, "code_challenge_method").as_deref(),
+        Some("S256")
+    );
+    let challenge = query_param(&authorize_url, "code_challenge").unwrap();
+    assert_eq!(challenge.len(), 43);
+    let state = query_param(&authorize_url, "state").unwrap();
+    assert!(state.len() >= 22, "at least 128 bits of state");
+    let callback = submit_consent(&authorize_url, NELLY, Decision::Authorize)
+        .await
+        .unwrap();
+    assert_eq!(browser.get(&path_and_query(&callback)).await.status(), 200);
+    let exchange = &mock.requests_to("/api/oauth2/token")[0];
+    assert_eq!(exchange.status, 200);
+    assert!(exchange.param("code_verifier").is_some(), "{exchange:?}");
+
+    // The victim's code, injected into the attacker's own login: the
+    // attacker's verifier does not match the victim's challenge.
+    let mut victim = Browser::new(basic::routes(App::for_mock(&mock, REDIRECT)));
+    let victims_callback = victim.consent(NELLY, Decision::Authorize).await;
+    let stolen_code = query_param(&victims_callback, "code").unwrap();
+    let attackers_callback = browser.consent(NELLY, Decision::Authorize).await;
+    let injected = with_param(&attackers_callback, "code", Some(&stolen_code));
+    let response = browser.get(&injected).await;
+    assert_eq!(response.status(), 400);
+    assert!(
+        detail(&response).contains("invalid_grant"),
+        "{}",
+        detail(&response)
+    );
+}
+
+#[tokio::test]
+async fn the_transaction_cookie_has_the_right_attributes() {
+    let (_mock, mut browser) = setup().await;
+    let login = browser.get("/login").await;
+    let set_cookie = login.headers()["set-cookie"].to_str().unwrap().to_string();
+    let cookie = cookie::Cookie::parse(set_cookie.clone()).unwrap();
+    assert_eq!(cookie.name(), "oauth_transaction");
+    assert_eq!(cookie.http_only(), Some(true), "{set_cookie}");
+    assert_eq!(
+        cookie.same_site(),
+        Some(cookie::SameSite::Lax),
+        "{set_cookie}"
+    );
+    assert_eq!(cookie.path(), Some("/"));
+    assert_eq!(cookie.max_age(), Some(cookie::time::Duration::minutes(10)));
+    assert_eq!(cookie.secure(), None, "plain http on loopback: not Secure");
+    // Neither the state nor anything else readable is in it.
+    let state = query_param(&location(&login), "state").unwrap();
+    assert!(!set_cookie.contains(&state));
+
+    let mock = MockDiscord::builder().spawn().await.unwrap();
+    let mut app = App::for_mock(&mock, REDIRECT);
+    app.cookies.secure = true;
+    let response = warp::test::request()
+        .path("/login")
+        .reply(&basic::routes(app))
+        .await;
+    let cookie = cookie::Cookie::parse(
+        response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .to_string(),
+    )
+    .unwrap();
+    assert_eq!(cookie.secure(), Some(true));
+}
+
+#[tokio::test]
+async fn unknown_paths_and_wrong_methods() {
+    let (_mock, mut browser) = setup().await;
+    let missing = browser.get("/nope").await;
+    assert_eq!(missing.status(), 404);
+    assert_eq!(detail(&missing), "Not Found");
+    let wrong = browser.request("POST", "/login", &[]).await;
+    assert_eq!(wrong.status(), 405);
+    assert_eq!(detail(&wrong), "Method Not Allowed");
+}
