@@ -114,7 +114,7 @@ pub async fn complete(
         .set_pkce_verifier(PkceCodeVerifier::new(transaction.pkce_verifier))
         .request_async(&app.upstream)
         .await
-        .map_err(|error| exchange_failed(app, error))?;
+        .map_err(|error| token_request_failed(app, error))?;
     Ok(Tokens::from_response(&response))
 }
 
@@ -141,9 +141,11 @@ fn refused_at_provider(app: &App, error: &str, description: Option<&str>) -> Pro
     )
 }
 
-/// Why the code exchange failed, as an answer for the user. The error's
-/// own text is not shown or logged whole: a parse error quotes the body.
-pub fn exchange_failed(
+/// Why a request to the token endpoint (a code exchange, or stage 2's
+/// refresh) failed, as an answer for the user. The error's own text is not
+/// shown or logged whole: a parse error quotes the body, which may hold a
+/// token.
+pub fn token_request_failed(
     app: &App,
     error: RequestTokenError<common::UpstreamError, BasicErrorResponse>,
 ) -> Problem {
@@ -151,7 +153,7 @@ pub fn exchange_failed(
     let problem = match &error {
         // The provider answered with an OAuth error (invalid_grant, …).
         RequestTokenError::ServerResponse(refusal) => Problem::bad_request(format!(
-            "{provider} refused the authorization code: {}{}",
+            "{provider} refused the token request: {}{}",
             clip(refusal.error().as_ref()),
             described(refusal.error_description().map(String::as_str)),
         )),
@@ -165,7 +167,7 @@ pub fn exchange_failed(
             format!("{provider}'s token response was not the JSON it should be."),
         ),
     };
-    tracing::warn!(status = problem.status.as_u16(), detail = %problem.detail, "token exchange failed");
+    tracing::warn!(status = problem.status.as_u16(), detail = %problem.detail, "token request failed");
     problem
 }
 

@@ -136,7 +136,7 @@ async fn each_failure_maps_to_its_status_and_leaks_nothing() {
 
     let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     assert!(
-        logs.contains("token exchange failed"),
+        logs.contains("token request failed"),
         "the failures are logged:\n{logs}"
     );
     for secret in [CLIENT_SECRET, CODE] {

@@ -22,6 +22,9 @@ pub struct App {
     pub upstream: Upstream,
     pub keys: CookieKeys,
     pub cookies: CookiePolicy,
+    /// `scheme://host:port` of this stage, as browsers see it: what an
+    /// `Origin` header of our own pages says.
+    pub public_origin: Arc<str>,
 }
 
 impl App {
@@ -33,12 +36,16 @@ impl App {
         upstream: Upstream,
     ) -> Result<App, url::ParseError> {
         let oauth = provider.oauth_client(redirect_uri)?;
+        let public_origin = url::Url::parse(redirect_uri)?
+            .origin()
+            .ascii_serialization();
         Ok(App {
             provider: Arc::new(provider),
             oauth: Arc::new(oauth),
             upstream,
             keys,
             cookies,
+            public_origin: public_origin.into(),
         })
     }
 

@@ -6,12 +6,10 @@
 //! generator runs in the same process and shares those cores, so the
 //! figures are a floor, not a ceiling.
 
-mod loadgen;
-
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::Request;
-use mock_discord::MockDiscord;
+use mock_discord::{loadgen, MockDiscord};
 use std::sync::Arc;
 use std::time::Duration;
 

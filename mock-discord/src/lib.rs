@@ -26,6 +26,7 @@
 //! * [`request`], [`reply`]: strict parsing in, Discord's shapes out.
 //! * [`server`], [`handle`]: one filter for everything; starting and stopping.
 //! * [`consent`]: clicking through the consent page from a test.
+//! * `loadgen` (feature `loadgen`): a load generator for benchmarks.
 //!
 //! ## Using it from a test
 //!
@@ -51,6 +52,8 @@ pub mod grants;
 pub mod handle;
 pub mod inspect;
 pub mod journal;
+#[cfg(feature = "loadgen")]
+pub mod loadgen;
 pub mod metadata;
 pub mod ratelimit;
 pub mod reply;
