@@ -70,7 +70,7 @@ pub async fn complete(
     cookies: Option<&str>,
 ) -> Result<Tokens, Problem> {
     // 1. Is there a login in progress in this browser at all?
-    let transaction = Transaction::from_cookies(&app.keys, cookies).ok_or_else(|| {
+    let transaction = Transaction::from_cookies(&app.keys, cookies, app.now()).ok_or_else(|| {
         Problem::bad_request(
             "No login in progress in this browser, or it expired or was already used. Start again at /login.",
         )
@@ -115,7 +115,7 @@ pub async fn complete(
         .request_async(&app.upstream)
         .await
         .map_err(|error| token_request_failed(app, error))?;
-    Ok(Tokens::from_response(&response))
+    Ok(Tokens::from_response(&response, app.now()))
 }
 
 /// The provider sent `error=…` instead of a code.

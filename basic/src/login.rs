@@ -34,6 +34,7 @@ pub fn begin(app: &App) -> (Url, Transaction) {
         state.secret().clone(),
         pkce_verifier.secret().clone(),
         app.provider.issuer.clone(),
+        app.now(),
     );
     (authorize_url, transaction)
 }

@@ -1,6 +1,5 @@
 //! The tokens a login ends with.
 
-use common::transaction::now_secs;
 use oauth2::basic::{BasicTokenResponse, BasicTokenType};
 use oauth2::TokenResponse;
 use serde::{Deserialize, Serialize};
@@ -38,7 +37,8 @@ impl fmt::Debug for Tokens {
 }
 
 impl Tokens {
-    pub fn from_response(response: &BasicTokenResponse) -> Tokens {
+    /// `now`: the moment the response arrived, in Unix seconds.
+    pub fn from_response(response: &BasicTokenResponse, now: u64) -> Tokens {
         let expires_in = response.expires_in().map(|d| d.as_secs());
         let token_type = match response.token_type() {
             BasicTokenType::Bearer => "Bearer".to_string(),
@@ -60,7 +60,7 @@ impl Tokens {
             expires_in,
             refresh_token: response.refresh_token().map(|t| t.secret().clone()),
             scope,
-            expires_at: expires_in.map(|seconds| now_secs() + seconds),
+            expires_at: expires_in.map(|seconds| now + seconds),
         }
     }
 }

@@ -4,6 +4,7 @@ use crate::config::{Config, ProviderSetup};
 use crate::cookies::{CookieKeys, CookiePolicy};
 use crate::provider::{OAuthClient, Provider};
 use crate::upstream::Upstream;
+use mock_discord::clock::Clock;
 use mock_discord::MockHandle;
 use secrecy::SecretString;
 use std::convert::Infallible;
@@ -25,6 +26,10 @@ pub struct App {
     /// `scheme://host:port` of this stage, as browsers see it: what an
     /// `Origin` header of our own pages says.
     pub public_origin: Arc<str>,
+    /// Every expiry the stage checks reads this clock: wall-clock time in
+    /// production. It is the mock's clock type, so a test can hand the
+    /// stage the mock's own clock and expire tokens on both sides at once.
+    pub clock: Clock,
 }
 
 impl App {
@@ -46,10 +51,17 @@ impl App {
             keys,
             cookies,
             public_origin: public_origin.into(),
+            clock: Clock::default(),
         })
     }
 
-    /// An app that logs in against a running mock: what tests use.
+    /// Seconds since the Unix epoch, by [`App::clock`].
+    pub fn now(&self) -> u64 {
+        self.clock.now_secs()
+    }
+
+    /// An app that logs in against a running mock, sharing its clock: what
+    /// tests use.
     pub fn for_mock(mock: &MockHandle, redirect_uri: &str) -> App {
         let client = mock.client();
         let base = url::Url::parse(mock.base_url()).expect("the mock's URL is valid");
@@ -58,14 +70,16 @@ impl App {
             client.client_id,
             SecretString::from(client.client_secret),
         );
-        App::new(
+        let mut app = App::new(
             provider,
             redirect_uri,
             CookieKeys::random().expect("randomness"),
             CookiePolicy { secure: false },
             Upstream::new().expect("an HTTP client"),
         )
-        .expect("a valid redirect URI")
+        .expect("a valid redirect URI");
+        app.clock = mock.clock();
+        app
     }
 }
 

@@ -10,7 +10,7 @@ use crate::cookies::{self, CookieKeys, CookiePolicy};
 use http::HeaderValue;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 pub const TRANSACTION_COOKIE: &str = "oauth_transaction";
 /// A login that takes longer than this starts over.
@@ -43,20 +43,13 @@ impl fmt::Debug for Transaction {
     }
 }
 
-pub fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs()
-}
-
 impl Transaction {
-    pub fn new(state: String, pkce_verifier: String, issuer: String) -> Transaction {
+    pub fn new(state: String, pkce_verifier: String, issuer: String, now: u64) -> Transaction {
         Transaction {
             state,
             pkce_verifier,
             issuer,
-            created_at: now_secs(),
+            created_at: now,
         }
     }
 
@@ -68,10 +61,14 @@ impl Transaction {
 
     /// The transaction in this request's cookies, if there is a valid,
     /// unexpired one.
-    pub fn from_cookies(keys: &CookieKeys, cookie_header: Option<&str>) -> Option<Transaction> {
+    pub fn from_cookies(
+        keys: &CookieKeys,
+        cookie_header: Option<&str>,
+        now: u64,
+    ) -> Option<Transaction> {
         let json = cookies::open(keys, cookie_header, TRANSACTION_COOKIE)?;
         let transaction: Transaction = serde_json::from_str(&json).ok()?;
-        let age = now_secs().checked_sub(transaction.created_at)?;
+        let age = now.checked_sub(transaction.created_at)?;
         (age <= TRANSACTION_LIFETIME.as_secs()).then_some(transaction)
     }
 
@@ -99,7 +96,8 @@ mod tests {
     fn old_transactions_are_refused() {
         let keys = CookieKeys::from_secret(&SecretString::from("k".repeat(32))).unwrap();
         let policy = CookiePolicy { secure: false };
-        let mut transaction = Transaction::new("s".into(), "v".into(), "i".into());
+        let now = 1_700_000_000;
+        let mut transaction = Transaction::new("s".into(), "v".into(), "i".into(), now);
         let header = |t: &Transaction| {
             t.to_cookie(&keys, policy)
                 .to_str()
@@ -109,20 +107,12 @@ mod tests {
                 .unwrap()
                 .to_string()
         };
-        assert_eq!(
-            Transaction::from_cookies(&keys, Some(&header(&transaction))),
-            Some(transaction.clone())
-        );
+        let open = |t: &Transaction| Transaction::from_cookies(&keys, Some(&header(t)), now);
+        assert_eq!(open(&transaction), Some(transaction.clone()));
         transaction.created_at -= TRANSACTION_LIFETIME.as_secs() + 1;
-        assert_eq!(
-            Transaction::from_cookies(&keys, Some(&header(&transaction))),
-            None
-        );
-        transaction.created_at = now_secs() + 3600;
-        assert_eq!(
-            Transaction::from_cookies(&keys, Some(&header(&transaction))),
-            None
-        );
+        assert_eq!(open(&transaction), None);
+        transaction.created_at = now + 3600;
+        assert_eq!(open(&transaction), None);
         assert!(!format!("{transaction:?}").contains("\"s\""));
     }
 }

@@ -209,6 +209,12 @@ impl MockHandle {
             .collect()
     }
 
+    /// The mock's clock. A stage given the same clock (`App::clock`) sees
+    /// time move with the mock, so tests can expire tokens on both sides.
+    pub fn clock(&self) -> crate::clock::Clock {
+        self.state.clock.clone()
+    }
+
     /// Moves the mock's clock forward: codes and tokens expire at once.
     pub fn advance_clock(&self, by: Duration) {
         self.state.clock.advance(by);

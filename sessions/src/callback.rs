@@ -27,10 +27,8 @@ pub async fn auth(stage: Sessions, raw_query: String, cookies: Option<String>) -
             .get_json(&app.provider.api_url("/users/@me"), &tokens.access_token)
             .await
             .map_err(|e| Problem::upstream(app.provider.display_name, &e))?;
-        Ok::<_, Problem>(Session::new(
-            tokens,
-            user.global_name.unwrap_or(user.username),
-        ))
+        let name = user.global_name.unwrap_or(user.username);
+        Ok::<_, Problem>(Session::new(tokens, name, app.now()))
     }
     .await;
 

@@ -4,7 +4,6 @@
 use crate::refresh::{Refreshed, REFRESH_MARGIN_SECS};
 use crate::session::Session;
 use crate::Sessions;
-use common::transaction::now_secs;
 use common::Problem;
 use warp::reply::Response;
 use warp::Reply;
@@ -73,7 +72,7 @@ pub async fn logged_in(stage: &Sessions, cookies: Option<&str>) -> Result<Logged
     // just the transaction cookie, and that is not a login.
     let session = Session::from_cookies(&stage.app.keys, cookies)
         .ok_or_else(|| Refusal::not_logged_in(false))?;
-    if now_secs() + REFRESH_MARGIN_SECS < session.expires_at {
+    if stage.app.now() + REFRESH_MARGIN_SECS < session.expires_at {
         return Ok(LoggedIn {
             session,
             renewed: false,
@@ -84,7 +83,7 @@ pub async fn logged_in(stage: &Sessions, cookies: Option<&str>) -> Result<Logged
     };
     match stage.refresher.refresh(&stage.app, &refresh_token).await {
         Refreshed::Tokens(tokens) => {
-            let session = Session::new(tokens, session.user_name);
+            let session = Session::new(tokens, session.user_name, stage.app.now());
             Ok(LoggedIn {
                 session,
                 renewed: true,

@@ -71,7 +71,7 @@ async fn ask_provider(app: &App, refresh_token: String) -> Refreshed {
         .request_async(&app.upstream)
         .await;
     match result {
-        Ok(response) => Refreshed::Tokens(Tokens::from_response(&response)),
+        Ok(response) => Refreshed::Tokens(Tokens::from_response(&response, app.now())),
         Err(RequestTokenError::ServerResponse(refusal))
             if *refusal.error() == BasicErrorResponseType::InvalidGrant =>
         {

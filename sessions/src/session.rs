@@ -52,14 +52,12 @@ impl fmt::Debug for Session {
 }
 
 impl Session {
-    pub fn new(tokens: Tokens, user_name: String) -> Session {
+    pub fn new(tokens: Tokens, user_name: String, now: u64) -> Session {
         Session {
             access_token: tokens.access_token,
             refresh_token: tokens.refresh_token,
             // A provider that leaves out expires_in gets a conservative hour.
-            expires_at: tokens
-                .expires_at
-                .unwrap_or_else(|| common::transaction::now_secs() + 3600),
+            expires_at: tokens.expires_at.unwrap_or(now + 3600),
             scope: tokens.scope,
             user_name,
         }
