@@ -1,0 +1,58 @@
+//! Helpers shared by the sessions tests.
+#![allow(dead_code)]
+
+use bytes::Bytes;
+use common::testing::Browser;
+use common::App;
+use mock_discord::{MockDiscord, MockHandle};
+use std::convert::Infallible;
+use warp::reply::Response;
+use warp::Filter;
+
+pub const REDIRECT: &str = "http://127.0.0.1:5000/auth";
+pub const NELLY: &str = "80351110224678912";
+pub const ADA: &str = "613425648685547541";
+
+/// What `sessions::routes` returns.
+pub trait StageRoutes:
+    Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync + 'static
+{
+}
+impl<T: Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync + 'static>
+    StageRoutes for T
+{
+}
+
+pub async fn mock() -> MockHandle {
+    MockDiscord::builder().seed(3).spawn().await.unwrap()
+}
+
+/// The stage against `mock`, sharing its clock.
+pub fn stage(mock: &MockHandle) -> impl StageRoutes {
+    sessions::routes(App::for_mock(mock, REDIRECT))
+}
+
+/// A browser that has logged in as `user`.
+pub async fn logged_in_browser<F: StageRoutes>(routes: F, user: &str) -> Browser<F> {
+    let mut browser = Browser::new(routes);
+    let response = browser.login(user).await;
+    assert_eq!(response.status(), 303, "{:?}", response.body());
+    assert_eq!(common::testing::location(&response), "/users/me");
+    assert!(browser.cookie("session").is_some());
+    browser
+}
+
+pub fn body_json(response: &http::Response<Bytes>) -> serde_json::Value {
+    serde_json::from_slice(response.body()).unwrap_or(serde_json::Value::Null)
+}
+
+/// The `Set-Cookie` header for `name` in a response, if any.
+pub fn set_cookie(response: &http::Response<Bytes>, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}

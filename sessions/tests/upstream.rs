@@ -1,0 +1,105 @@
+//! /users/me when Discord says no, slows down or breaks.
+
+mod support;
+
+use mock_discord::{Endpoint, Fault, FaultRule};
+use support::*;
+
+fn fault(mock: &mock_discord::MockHandle, fault: Fault) {
+    mock.inject_fault(FaultRule {
+        endpoint: Endpoint::UsersMe,
+        times: 1,
+        fault,
+    });
+}
+
+#[tokio::test]
+async fn a_token_revoked_upstream_ends_the_session() {
+    let mock = mock().await;
+    let mut browser = logged_in_browser(stage(&mock), NELLY).await;
+    // Revoked behind our back: the user deauthorized the app on Discord.
+    mock.reset();
+    let response = browser.get("/users/me").await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(body_json(&response)["detail"], "Not logged in");
+    assert!(set_cookie(&response, "session")
+        .unwrap()
+        .contains("Max-Age=0"));
+    assert_eq!(
+        browser.get("/privileged").await.status(),
+        401,
+        "the cookie is gone"
+    );
+}
+
+#[tokio::test]
+async fn rate_limiting_upstream_is_503_with_retry_after() {
+    let mock = mock().await;
+    let mut browser = logged_in_browser(stage(&mock), NELLY).await;
+    fault(
+        &mock,
+        Fault::Status {
+            status: 429,
+            body: r#"{"message":"You are being rate limited.","retry_after":2.5,"global":false}"#
+                .into(),
+            content_type: None,
+        },
+    );
+    let response = browser.get("/users/me").await;
+    assert_eq!(response.status(), 503);
+    assert_eq!(
+        response.headers()["retry-after"],
+        "1",
+        "no Retry-After upstream: 1 s"
+    );
+    assert!(browser.cookie("session").is_some());
+}
+
+#[tokio::test]
+async fn the_mocks_own_rate_limit_passes_its_retry_after_through() {
+    let mock = mock_discord::MockDiscord::builder()
+        .rate_limit(2, std::time::Duration::from_secs(30))
+        .spawn()
+        .await
+        .unwrap();
+    let mut browser = logged_in_browser(stage(&mock), NELLY).await;
+    // The login itself used one /users/@me call; one more is allowed.
+    assert_eq!(browser.get("/users/me").await.status(), 200);
+    let limited = browser.get("/users/me").await;
+    assert_eq!(limited.status(), 503);
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&retry_after), "{retry_after}");
+}
+
+#[tokio::test]
+async fn other_failures_map_as_in_basic() {
+    let mock = mock().await;
+    let mut browser = logged_in_browser(stage(&mock), NELLY).await;
+    for (injected, expected) in [
+        (
+            Fault::Status {
+                status: 500,
+                body: String::new(),
+                content_type: None,
+            },
+            502,
+        ),
+        (Fault::MalformedJson, 502),
+        (Fault::WrongContentType, 502),
+        (Fault::DropConnection, 502),
+    ] {
+        fault(&mock, injected.clone());
+        let response = browser.get("/users/me").await;
+        assert_eq!(response.status(), expected, "{injected:?}");
+        assert!(body_json(&response)["detail"].is_string());
+    }
+    assert_eq!(
+        browser.get("/users/me").await.status(),
+        200,
+        "still logged in"
+    );
+}
