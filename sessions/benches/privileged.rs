@@ -1,1 +1,199 @@
-fn main() {}
+//! How much does a session cost? `cargo bench -p sessions` prints, in one
+//! run, the requests per second of `GET /privileged` with a valid session
+//! cookie and of a minimal warp route answering the same JSON, their ratio,
+//! and the stage's resident memory under that load.
+//!
+//! Both servers run as child processes (the real `sessions` binary, offline,
+//! and this bench re-run as a minimal server), so the load generator in this
+//! process measures them the same way and `/proc` tells their memory apart.
+//! Targets: a ratio of at least 0.8 (decrypting the cookie must not
+//! dominate), and under 20 MB resident.
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::Request;
+use mock_discord::{loadgen, submit_consent, Decision};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+const CONNECTIONS: usize = 64;
+const RUN_FOR: Duration = Duration::from_secs(5);
+const CONGRATULATIONS: &str = "Congratulations, you are logged in using Discord!";
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    if let Some(i) = args.iter().position(|a| a == "--minimal-server") {
+        let port: u16 = args[i + 1].parse().expect("a port");
+        runtime.block_on(minimal_server(port));
+    } else {
+        runtime.block_on(compare());
+    }
+}
+
+/// The baseline: the same answer, no cookie, no session.
+async fn minimal_server(port: u16) {
+    use warp::Filter;
+    let route = warp::path!("privileged").map(|| warp::reply::json(&CONGRATULATIONS));
+    warp::serve(route)
+        .run(SocketAddr::from(([127, 0, 0, 1], port)))
+        .await;
+}
+
+/// A child process, killed when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn wait_until_listening(port: u16) {
+    for _ in 0..200 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("nothing listens on port {port}");
+}
+
+/// Resident and peak resident memory of a process, in KiB.
+fn memory_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Logs in through the real flow and returns the `session=…` cookie.
+async fn log_in(base: &str) -> String {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login = http.get(format!("{base}/login")).send().await.unwrap();
+    let transaction = login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let authorize = login.headers()["location"].to_str().unwrap().to_string();
+    let callback = submit_consent(&authorize, "80351110224678912", Decision::Authorize)
+        .await
+        .unwrap();
+    let auth = http
+        .get(&callback)
+        .header("cookie", transaction)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(auth.status(), 303, "login failed");
+    auth.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|v| v.starts_with("session="))
+        .expect("a session cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// Requests per second of GET /privileged with `cookie`, and the peak
+/// resident memory (KiB) of `pid` while under that load.
+async fn measure(port: u16, pid: u32, cookie: &str) -> (f64, u64) {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let cookie = cookie.to_string();
+    let make = move |_| {
+        Request::get("/privileged")
+            .header("host", "127.0.0.1")
+            .header("cookie", cookie.as_str())
+            .body(Full::new(Bytes::new()))
+            .unwrap()
+    };
+    let running = Arc::new(AtomicBool::new(true));
+    let peak = Arc::new(AtomicU64::new(0));
+    let sampler = {
+        let (running, peak) = (running.clone(), peak.clone());
+        tokio::spawn(async move {
+            while running.load(Ordering::Relaxed) {
+                peak.fetch_max(memory_kib(pid).0, Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        })
+    };
+    let rps = loadgen::requests_per_second(addr, CONNECTIONS, RUN_FOR, Arc::new(make)).await;
+    running.store(false, Ordering::Relaxed);
+    sampler.await.unwrap();
+    (rps, peak.load(Ordering::Relaxed).max(memory_kib(pid).1))
+}
+
+async fn compare() {
+    // The stage, offline (it starts its own mock), logging only warnings:
+    // a log line per request would measure the terminal, not the session.
+    let port = free_port();
+    let stage = Server(
+        Command::new(env!("CARGO_BIN_EXE_sessions"))
+            .env_clear()
+            .env("PORT", port.to_string())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the sessions binary starts"),
+    );
+    wait_until_listening(port).await;
+    let cookie = log_in(&format!("http://127.0.0.1:{port}")).await;
+    let (before, _) = memory_kib(stage.0.id());
+    let (session_rps, session_peak) = measure(port, stage.0.id(), &cookie).await;
+
+    let minimal_port = free_port();
+    let minimal = Server(
+        Command::new(std::env::current_exe().unwrap())
+            .args(["--minimal-server", &minimal_port.to_string()])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the minimal server starts"),
+    );
+    wait_until_listening(minimal_port).await;
+    let (minimal_rps, minimal_peak) = measure(minimal_port, minimal.0.id(), &cookie).await;
+
+    println!(
+        "GET /privileged, {CONNECTIONS} connections, {} s each, load generator in this process, servers in their own:",
+        RUN_FOR.as_secs()
+    );
+    println!("  sessions stage (valid session cookie): {session_rps:>9.0} req/s, peak RSS {:>5.1} MB (idle {:.1} MB)", session_peak as f64 / 1024.0, before as f64 / 1024.0);
+    println!(
+        "  minimal warp route (same answer):      {minimal_rps:>9.0} req/s, peak RSS {:>5.1} MB",
+        minimal_peak as f64 / 1024.0
+    );
+    println!(
+        "  ratio sessions / minimal:              {:>9.2}",
+        session_rps / minimal_rps
+    );
+}

@@ -6,6 +6,7 @@ use crate::Sessions;
 use basic::callback::{complete, CallbackParams};
 use common::{Problem, Transaction};
 use serde::Deserialize;
+use std::sync::Arc;
 use warp::reply::Response;
 use warp::Reply;
 
@@ -16,7 +17,7 @@ pub struct UserName {
     pub global_name: Option<String>,
 }
 
-pub async fn auth(stage: Sessions, raw_query: String, cookies: Option<String>) -> Response {
+pub async fn auth(stage: Arc<Sessions>, raw_query: String, cookies: Option<String>) -> Response {
     let app = &stage.app;
     let outcome = async {
         let params = CallbackParams::parse(&raw_query)?;

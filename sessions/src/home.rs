@@ -3,6 +3,7 @@
 use crate::profile::current_user_name;
 use crate::Sessions;
 use askama::Template;
+use std::sync::Arc;
 use warp::reply::Response;
 use warp::Reply;
 
@@ -14,7 +15,7 @@ struct HomePage<'a> {
     user_name: Option<String>,
 }
 
-pub fn page(stage: Sessions, cookies: Option<String>) -> Response {
+pub fn page(stage: Arc<Sessions>, cookies: Option<String>) -> Response {
     let page = HomePage {
         provider: stage.app.provider.display_name,
         user_name: current_user_name(&stage, cookies.as_deref()),

@@ -34,14 +34,16 @@ use warp::reply::Response;
 use warp::Filter;
 
 /// What this stage's handlers share: stage 1's app, plus the refreshes in
-/// flight.
-#[derive(Clone, Debug)]
+/// flight. Handed out as one `Arc`: a single reference count per request.
+#[derive(Debug)]
 pub struct Sessions {
     pub app: App,
-    pub refresher: Arc<Refresher>,
+    pub refresher: Refresher,
 }
 
-fn with_stage(stage: Sessions) -> impl Filter<Extract = (Sessions,), Error = Infallible> + Clone {
+fn with_stage(
+    stage: Arc<Sessions>,
+) -> impl Filter<Extract = (Arc<Sessions>,), Error = Infallible> + Clone {
     warp::any().map(move || stage.clone())
 }
 
@@ -63,10 +65,10 @@ fn raw_query() -> impl Filter<Extract = (String,), Error = Infallible> + Clone {
 /// The stage's routes, paths before methods (unknown path 404, wrong
 /// method 405: `GET /logout` is a 405).
 pub fn routes(app: App) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
-    let stage = Sessions {
+    let stage = Arc::new(Sessions {
         app: app.clone(),
-        refresher: Arc::new(Refresher::default()),
-    };
+        refresher: Refresher::default(),
+    });
     let cookies = common::cookies::header;
 
     let home = warp::path::end()

@@ -5,6 +5,7 @@ use crate::Sessions;
 use common::Problem;
 use http::StatusCode;
 use secrecy::ExposeSecret;
+use std::sync::Arc;
 use warp::reply::Response;
 use warp::Reply;
 
@@ -34,7 +35,11 @@ impl Provenance {
     }
 }
 
-pub async fn logout(stage: Sessions, cookies: Option<String>, provenance: Provenance) -> Response {
+pub async fn logout(
+    stage: Arc<Sessions>,
+    cookies: Option<String>,
+    provenance: Provenance,
+) -> Response {
     let app = &stage.app;
     if provenance.is_cross_site(&app.public_origin) {
         return Problem::new(StatusCode::FORBIDDEN, "Cross-site logout refused").into_response();

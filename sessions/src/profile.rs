@@ -6,13 +6,14 @@ use crate::session::Session;
 use crate::Sessions;
 use common::{Problem, UpstreamError};
 use serde_json::Value;
+use std::sync::Arc;
 use warp::reply::Response;
 use warp::Reply;
 
 pub const CONGRATULATIONS: &str = "Congratulations, you are logged in using Discord!";
 
 /// `GET /users/me`: Discord's `/users/@me`, called with the session's token.
-pub async fn users_me(stage: Sessions, cookies: Option<String>) -> Response {
+pub async fn users_me(stage: Arc<Sessions>, cookies: Option<String>) -> Response {
     let user = match logged_in(&stage, cookies.as_deref()).await {
         Ok(user) => user,
         Err(refusal) => return refusal.into_response(&stage),
@@ -44,7 +45,7 @@ pub async fn users_me(stage: Sessions, cookies: Option<String>) -> Response {
 }
 
 /// `GET /privileged`: only for a completed login.
-pub async fn privileged(stage: Sessions, cookies: Option<String>) -> Response {
+pub async fn privileged(stage: Arc<Sessions>, cookies: Option<String>) -> Response {
     match logged_in(&stage, cookies.as_deref()).await {
         Ok(user) => user.reply(&stage, warp::reply::json(&CONGRATULATIONS)),
         Err(refusal) => refusal.into_response(&stage),
