@@ -147,7 +147,12 @@ where
     let cookies = CookiePolicy {
         secure: config.cookies_need_secure(),
     };
-    let app = App::new(provider, &redirect_uri, keys, cookies, Upstream::new()?)?;
+    let mut app = App::new(provider, &redirect_uri, keys, cookies, Upstream::new()?)?;
+    if let Some(mock) = &mock {
+        // Offline, the stage and the mock share one clock: moving the mock's
+        // clock (POST /__mock/clock) expires tokens for both at once.
+        app.clock = mock.clock();
+    }
     print_banner(&stage, &config, &app, mock.as_ref());
     let addr = SocketAddr::new(config.host, config.port);
     crate::server::serve(routes(app).with(crate::server::request_log()), addr).await?;
