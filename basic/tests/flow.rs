@@ -42,15 +42,7 @@ async fn transcript_of_a_whole_login() {
 
     let login = browser.get("/login").await;
     let authorize_url = location(&login);
-    redact.hide(&query_param(&authorize_url, "state").unwrap(), "state");
-    redact.hide(
-        &query_param(&authorize_url, "code_challenge").unwrap(),
-        "code_challenge",
-    );
-    redact.hide(
-        browser.cookie("oauth_transaction").unwrap(),
-        "sealed transaction",
-    );
+    redact.hide_login(&authorize_url, browser.cookie("oauth_transaction").unwrap());
     writeln!(t, "2. GET /login -> {}", login.status()).unwrap();
     t += &headers_of(&login, &["location", "set-cookie", "cache-control"]);
 

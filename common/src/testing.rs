@@ -125,6 +125,28 @@ pub fn path_and_query(url: &str) -> String {
     }
 }
 
+/// A free port on 127.0.0.1 (free when asked; bind it soon).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free port")
+}
+
+/// Waits (up to 10 s) until something listens on 127.0.0.1:`port`.
+pub async fn wait_until_listening(port: u16) {
+    for _ in 0..200 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("nothing listens on 127.0.0.1:{port}");
+}
+
 /// A query parameter of a URL.
 pub fn query_param(url: &str, name: &str) -> Option<String> {
     let url = url::Url::parse(url)
@@ -154,6 +176,17 @@ impl Redactor {
         }
         // Longest first, so a value that contains another is replaced whole.
         self.pairs.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
+    }
+
+    /// Hides what `/login` made up: the state and PKCE challenge in the
+    /// authorize URL, and the sealed transaction cookie.
+    pub fn hide_login(&mut self, authorize_url: &str, sealed_transaction: &str) {
+        for name in ["state", "code_challenge"] {
+            if let Some(value) = query_param(authorize_url, name) {
+                self.hide(&value, name);
+            }
+        }
+        self.hide(sealed_transaction, "sealed transaction");
     }
 
     pub fn apply(&self, text: &str) -> String {

@@ -57,6 +57,16 @@ pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
     html(status, page)
 }
 
+/// Parameters that could not be read (repeated, not UTF-8): a page, since
+/// nothing in them can be trusted to redirect to.
+fn bad_params_page(bad: &crate::request::BadParams) -> Response {
+    error_page(
+        StatusCode::BAD_REQUEST,
+        "Invalid request",
+        &bad.description(),
+    )
+}
+
 struct UserChoice {
     id: String,
     username: String,
@@ -83,13 +93,7 @@ struct ConsentPage<'a> {
 pub fn authorize(mock: &MockState, request: &MockRequest) -> Response {
     let params = match request.query() {
         Ok(params) => params,
-        Err(bad) => {
-            return error_page(
-                StatusCode::BAD_REQUEST,
-                "Invalid request",
-                &bad.description(),
-            )
-        }
+        Err(bad) => return bad_params_page(&bad),
     };
 
     // 1. Who is asking, and where does the answer go? Shown, never redirected.
@@ -311,13 +315,7 @@ fn consent_page(
 pub fn decide(mock: &MockState, request: &MockRequest) -> Response {
     let params = match request.form() {
         Ok(params) => params,
-        Err(bad) => {
-            return error_page(
-                StatusCode::BAD_REQUEST,
-                "Invalid request",
-                &bad.description(),
-            )
-        }
+        Err(bad) => return bad_params_page(&bad),
     };
     let browser = request.cookie(BROWSER_COOKIE).unwrap_or_default();
     let now_ms = mock.clock.now_ms();

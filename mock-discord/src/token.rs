@@ -23,12 +23,8 @@ struct TokenResponse<'a> {
 
 /// `POST /api/oauth2/token`.
 pub fn token(mock: &MockState, request: &MockRequest) -> Response {
-    let params = match form_params(request) {
-        Ok(params) => params,
-        Err(response) => return response,
-    };
-    let client_id = match authenticate_client(mock, request, &params) {
-        Ok(client_id) => client_id,
+    let (params, client_id) = match client_form(mock, request) {
+        Ok(found) => found,
         Err(response) => return response,
     };
     match params.get("grant_type") {
@@ -37,6 +33,13 @@ pub fn token(mock: &MockState, request: &MockRequest) -> Response {
         Some(_) => oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", None),
         None => invalid_request("Missing \"grant_type\" in request."),
     }
+}
+
+/// What both endpoints start with: the form, and the client it proves.
+fn client_form(mock: &MockState, request: &MockRequest) -> Result<(Params, String), Response> {
+    let params = form_params(request)?;
+    let client_id = authenticate_client(mock, request, &params)?;
+    Ok((params, client_id))
 }
 
 /// Both endpoints take a form and nothing else. Discord answers a JSON body
@@ -241,12 +244,8 @@ fn token_response(mock: &MockState, store: &Store, id: u64) -> Response {
 
 /// `POST /api/oauth2/token/revoke` (RFC 7009).
 pub fn revoke(mock: &MockState, request: &MockRequest) -> Response {
-    let params = match form_params(request) {
-        Ok(params) => params,
-        Err(response) => return response,
-    };
-    let client_id = match authenticate_client(mock, request, &params) {
-        Ok(client_id) => client_id,
+    let (params, client_id) = match client_form(mock, request) {
+        Ok(found) => found,
         Err(response) => return response,
     };
     let Some(token) = params.get("token") else {

@@ -185,81 +185,22 @@ fn urlencode(value: &str) -> String {
 #[tokio::test]
 async fn consent_form_needs_its_browser_and_works_once() {
     let mock = mock().await;
-    let page = get(&authorize_url(&mock, &[])).await;
-    let cookie = page.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let html = page.text().await.unwrap();
-    let token = html
-        .split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let url = format!("{}/oauth2/authorize", mock.base_url());
-    let form = [
-        ("csrf_token", token.as_str()),
-        ("user", NELLY),
-        ("decision", "authorize"),
-    ];
+    let (cookie, csrf) = open_consent(&authorize_url(&mock, &[]), None).await;
 
     // Another browser (no cookie) cannot use this form: CSRF.
-    let stranger = http().post(&url).form(&form).send().await.unwrap();
+    let stranger = decide(&mock, None, &csrf, NELLY, "authorize").await;
     assert_eq!(stranger.status(), StatusCode::BAD_REQUEST);
     assert!(stranger.headers().get("location").is_none());
 
     // The failed attempt burned the token: the form is single use.
-    let owner = http()
-        .post(&url)
-        .header("cookie", &cookie)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let owner = decide(&mock, Some(&cookie), &csrf, NELLY, "authorize").await;
     assert_eq!(owner.status(), StatusCode::BAD_REQUEST);
 
     // A fresh page works for its own browser, once.
-    let page = http()
-        .get(authorize_url(&mock, &[]))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
-    let html = page.text().await.unwrap();
-    let token = html
-        .split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let form = [
-        ("csrf_token", token.as_str()),
-        ("user", NELLY),
-        ("decision", "authorize"),
-    ];
-    let first = http()
-        .post(&url)
-        .header("cookie", &cookie)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let (cookie, csrf) = open_consent(&authorize_url(&mock, &[]), Some(&cookie)).await;
+    let first = decide(&mock, Some(&cookie), &csrf, NELLY, "authorize").await;
     assert_eq!(first.status(), StatusCode::FOUND);
-    let again = http()
-        .post(&url)
-        .header("cookie", &cookie)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let again = decide(&mock, Some(&cookie), &csrf, NELLY, "authorize").await;
     assert_eq!(again.status(), StatusCode::BAD_REQUEST);
 }
 
@@ -267,34 +208,8 @@ async fn consent_form_needs_its_browser_and_works_once() {
 async fn unknown_user_or_decision_is_refused() {
     let mock = mock().await;
     for (user, decision) in [("42", "authorize"), (NELLY, "maybe")] {
-        let page = get(&authorize_url(&mock, &[])).await;
-        let cookie = page.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
-        let html = page.text().await.unwrap();
-        let token = html
-            .split("name=\"csrf_token\" value=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .to_string();
-        let response = http()
-            .post(format!("{}/oauth2/authorize", mock.base_url()))
-            .header("cookie", cookie)
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("user", user),
-                ("decision", decision),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let (cookie, csrf) = open_consent(&authorize_url(&mock, &[]), None).await;
+        let response = decide(&mock, Some(&cookie), &csrf, user, decision).await;
         assert_eq!(
             response.status(),
             StatusCode::BAD_REQUEST,
@@ -308,35 +223,8 @@ async fn prompt_none_skips_the_page_only_after_a_yes() {
     let mock = mock().await;
     let url = authorize_url(&mock, &[("prompt", "none")]);
     // First visit: nothing remembered, so the page is shown.
-    let page = get(&url).await;
-    assert_eq!(page.status(), StatusCode::OK);
-    let cookie = page.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let html = page.text().await.unwrap();
-    let token = html
-        .split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let yes = http()
-        .post(format!("{}/oauth2/authorize", mock.base_url()))
-        .header("cookie", &cookie)
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("user", ADA),
-            ("decision", "authorize"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let (cookie, csrf) = open_consent(&url, None).await;
+    let yes = decide(&mock, Some(&cookie), &csrf, ADA, "authorize").await;
     assert_eq!(yes.status(), StatusCode::FOUND);
     // Same browser, same scopes: straight back with a code.
     let again = http()

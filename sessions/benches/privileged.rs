@@ -10,6 +10,7 @@
 //! dominate), and under 20 MB resident.
 
 use bytes::Bytes;
+use common::testing::{free_port, wait_until_listening};
 use http_body_util::Full;
 use hyper::Request;
 use mock_discord::{loadgen, submit_consent, Decision};
@@ -51,27 +52,6 @@ impl Drop for Server {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn wait_until_listening(port: u16) {
-    for _ in 0..200 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("nothing listens on port {port}");
 }
 
 /// Resident and peak resident memory of a process, in KiB.

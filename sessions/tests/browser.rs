@@ -8,6 +8,7 @@
 
 mod support;
 
+use common::testing::{free_port, wait_until_listening};
 use common::App;
 use fantoccini::{Client, ClientBuilder, Locator};
 use mock_discord::{MockDiscord, MockHandle};
@@ -40,14 +41,6 @@ impl Drop for TempDir {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 async fn start_driver() -> Driver {
     let chromedriver =
         std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
@@ -70,16 +63,8 @@ async fn start_driver() -> Driver {
         url: format!("http://127.0.0.1:{port}"),
         _profile: TempDir(profile),
     };
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            return driver;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("chromedriver did not start listening on port {port}");
+    wait_until_listening(port).await;
+    driver
 }
 
 async fn browser(driver: &Driver) -> Client {
@@ -125,6 +110,10 @@ where
     (mock, base)
 }
 
+async fn click(client: &Client, locator: Locator<'_>) {
+    client.find(locator).await.unwrap().click().await.unwrap();
+}
+
 async fn body_text(client: &Client) -> String {
     client
         .find(Locator::Css("body"))
@@ -142,20 +131,8 @@ async fn consent_as_ada(client: &Client) {
         .for_element(Locator::Id("authorize"))
         .await
         .expect("the consent page");
-    client
-        .find(Locator::Id(&format!("user-{ADA}")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("authorize"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, Locator::Id(&format!("user-{ADA}"))).await;
+    click(client, Locator::Id("authorize")).await;
 }
 
 async fn wait_for_path(client: &Client, path: &str) {
@@ -179,13 +156,7 @@ async fn a_real_browser_logs_in_with_both_stages() {
     let (_mock, base) = serve(basic::routes).await;
     let client = browser(&driver).await;
     client.goto(&format!("{base}/")).await.unwrap();
-    client
-        .find(Locator::LinkText("Log in with Discord"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::LinkText("Log in with Discord")).await;
     consent_as_ada(&client).await;
     wait_for_path(&client, "/auth").await;
     let tokens: Value = serde_json::from_str(&body_text(&client).await).expect("the token JSON");
@@ -200,13 +171,7 @@ async fn a_real_browser_logs_in_with_both_stages() {
     let (mock, base) = serve(sessions::routes).await;
     let client = browser(&driver).await;
     client.goto(&format!("{base}/")).await.unwrap();
-    client
-        .find(Locator::Id("login"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::Id("login")).await;
     consent_as_ada(&client).await;
     wait_for_path(&client, "/users/me").await;
     let me: Value = serde_json::from_str(&body_text(&client).await).expect("the user JSON");
@@ -230,13 +195,7 @@ async fn a_real_browser_logs_in_with_both_stages() {
             .unwrap(),
         "Ada Lovelace"
     );
-    client
-        .find(Locator::Id("logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::Id("logout")).await;
     client
         .wait()
         .for_element(Locator::Id("login"))

@@ -35,15 +35,7 @@ async fn transcript_of_login_use_and_logout() {
 
     let login = browser.get("/login").await;
     let authorize_url = location(&login);
-    redact.hide(&query_param(&authorize_url, "state").unwrap(), "state");
-    redact.hide(
-        &query_param(&authorize_url, "code_challenge").unwrap(),
-        "code_challenge",
-    );
-    redact.hide(
-        browser.cookie("oauth_transaction").unwrap(),
-        "sealed transaction",
-    );
+    redact.hide_login(&authorize_url, browser.cookie("oauth_transaction").unwrap());
     show(&mut t, "1. GET /login", &login);
 
     let callback = submit_consent(&authorize_url, NELLY, Decision::Authorize)

@@ -128,3 +128,43 @@ pub async fn get_with_token(mock: &MockHandle, path: &str, token: &str) -> reqwe
         .await
         .unwrap()
 }
+
+/// Loads the consent page (as the browser with `cookie`, if given) and
+/// returns the browser cookie and the form's CSRF token.
+pub async fn open_consent(url: &str, cookie: Option<&str>) -> (String, String) {
+    let mut request = http().get(url);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let page = request.send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK, "the consent page");
+    let cookie = match page.headers().get("set-cookie") {
+        Some(set) => set.to_str().unwrap().split(';').next().unwrap().to_string(),
+        None => cookie.expect("a browser cookie").to_string(),
+    };
+    let html = page.text().await.unwrap();
+    let csrf = html
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a csrf_token field")
+        .to_string();
+    (cookie, csrf)
+}
+
+/// Submits the consent form as the browser with `cookie`.
+pub async fn decide(
+    mock: &MockHandle,
+    cookie: Option<&str>,
+    csrf: &str,
+    user: &str,
+    decision: &str,
+) -> reqwest::Response {
+    let mut request = http()
+        .post(format!("{}/oauth2/authorize", mock.base_url()))
+        .form(&[("csrf_token", csrf), ("user", user), ("decision", decision)]);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
+}
