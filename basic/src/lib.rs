@@ -23,28 +23,26 @@ use std::convert::Infallible;
 use warp::reply::Response;
 use warp::Filter;
 
-/// The query string, or "" when there is none.
-fn raw_query() -> impl Filter<Extract = (String,), Error = Infallible> + Clone {
-    warp::query::raw().or(warp::any().map(String::new)).unify()
-}
-
 /// The stage's routes. Paths come before methods, so that an unknown path
 /// is a 404 and a known path with the wrong method a 405.
 pub fn routes(app: App) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
+    // The page with the link.
     let home = warp::path::end()
         .and(warp::get())
         .and(with_app(app.clone()))
         .map(home::page);
 
+    // Step 1: send the browser to the provider, remembering state and PKCE.
     let login = warp::path!("login")
         .and(warp::get())
         .and(with_app(app.clone()))
         .map(login::login);
 
+    // Step 2: the provider sends the browser back; check it, trade the code.
     let auth = warp::path!("auth")
         .and(warp::get())
         .and(with_app(app))
-        .and(raw_query())
+        .and(common::raw_query())
         .and(common::cookies::header())
         .then(callback::auth);
 

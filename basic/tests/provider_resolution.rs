@@ -50,7 +50,14 @@ async fn real_credentials_resolve_to_discord_com() {
         common::Upstream::new().unwrap(),
     )
     .unwrap();
-    let (url, _) = basic::login::begin(&app);
+    let shown = format!("{app:?}");
+    assert!(
+        !shown.contains("a-real-secret"),
+        "the app's Debug output leaks the secret"
+    );
+    let (url, transaction) = basic::login::begin(&app);
+    let shown = format!("{transaction:?}");
+    assert!(!shown.contains(&transaction.pkce_verifier) && !shown.contains(&transaction.state));
     assert!(
         url.as_str()
             .starts_with("https://discord.com/oauth2/authorize?"),

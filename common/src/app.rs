@@ -88,6 +88,12 @@ pub fn with_app(app: App) -> impl Filter<Extract = (App,), Error = Infallible> +
     warp::any().map(move || app.clone())
 }
 
+/// The raw query string (`""` when there is none). The callback parses it
+/// itself, so that a malformed one is answered inside the handler.
+pub fn raw_query() -> impl Filter<Extract = (String,), Error = Infallible> + Clone {
+    warp::query::raw().or(warp::any().map(String::new)).unify()
+}
+
 /// What a stage tells `run` about itself.
 pub struct StageInfo {
     pub name: &'static str,

@@ -15,6 +15,8 @@
 //! * [`problem`]: every failure as a status and `{"detail": "…"}`.
 //! * [`respond`]: redirects and `no-store`.
 //! * [`server`]: logging, binding, graceful shutdown.
+//! * `testing` (feature `testing`): a browser that keeps cookies over
+//!   `warp::test`, and a redactor for transcripts: the stages' tests use them.
 
 pub mod app;
 pub mod config;
@@ -29,7 +31,7 @@ pub mod testing;
 pub mod transaction;
 pub mod upstream;
 
-pub use app::{run, with_app, App, StageInfo};
+pub use app::{raw_query, run, with_app, App, StageInfo};
 pub use config::Config;
 pub use problem::{recover, Problem};
 pub use provider::Provider;

@@ -58,10 +58,6 @@ fn provenance() -> impl Filter<Extract = (Provenance,), Error = Infallible> + Cl
         .unify()
 }
 
-fn raw_query() -> impl Filter<Extract = (String,), Error = Infallible> + Clone {
-    warp::query::raw().or(warp::any().map(String::new)).unify()
-}
-
 /// The stage's routes, paths before methods (unknown path 404, wrong
 /// method 405: `GET /logout` is a 405).
 pub fn routes(app: App) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
@@ -86,7 +82,7 @@ pub fn routes(app: App) -> impl Filter<Extract = (Response,), Error = Infallible
     let auth = warp::path!("auth")
         .and(warp::get())
         .and(with_stage(stage.clone()))
-        .and(raw_query())
+        .and(common::raw_query())
         .and(cookies())
         .then(callback::auth);
 
