@@ -54,7 +54,11 @@ fn provenance() -> impl Filter<Extract = (Provenance,), Error = Infallible> + Cl
             sec_fetch_site,
             origin,
         })
-        .or(warp::any().map(Provenance::default))
+        // A header that is not even text: refused like a cross-site request.
+        .or(warp::any().map(|| Provenance {
+            sec_fetch_site: Some("unreadable".into()),
+            origin: None,
+        }))
         .unify()
 }
 

@@ -34,6 +34,7 @@ async fn cross_site_logouts_are_refused() {
         vec![("sec-fetch-site", "same-site")],
         vec![("origin", "https://evil.example")],
         vec![("origin", "null")],
+        vec![("origin", "http://127.0.0.1:5000.evil.example")],
     ] {
         let response = browser.request("POST", "/logout", &headers).await;
         assert_eq!(response.status(), 403, "{headers:?}");
@@ -114,4 +115,23 @@ async fn a_copied_cookie_outlives_logout() {
         401,
         "but the token itself is revoked"
     );
+}
+
+#[tokio::test]
+async fn an_unreadable_origin_is_refused() {
+    let mock = mock().await;
+    let routes = stage(&mock);
+    let browser = logged_in_browser(routes.clone(), NELLY).await;
+    let response = warp::test::request()
+        .method("POST")
+        .path("/logout")
+        .header("cookie", browser.cookie_header())
+        .header(
+            "origin",
+            http::HeaderValue::from_bytes(b"http://\xff").unwrap(),
+        )
+        .reply(&routes)
+        .await;
+    assert_eq!(response.status(), 403);
+    assert!(mock.requests_to("/token/revoke").is_empty());
 }
