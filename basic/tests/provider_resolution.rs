@@ -23,22 +23,17 @@ async fn real_credentials_resolve_to_discord_com() {
         .await
         .unwrap();
     assert!(mock.is_none(), "no mock with real credentials");
-    assert_eq!(
+    // The endpoint paths are Provider::discord's (unit-tested in common);
+    // what matters here is that every one of them is on discord.com.
+    assert_eq!(provider.issuer, "https://discord.com");
+    for endpoint in [
         provider.authorize_url.as_str(),
-        "https://discord.com/oauth2/authorize"
-    );
-    assert_eq!(
         provider.token_url.as_str(),
-        "https://discord.com/api/oauth2/token"
-    );
-    assert_eq!(
         provider.revoke_url.as_str(),
-        "https://discord.com/api/oauth2/token/revoke"
-    );
-    assert_eq!(
-        provider.api_url("/users/@me"),
-        "https://discord.com/api/v10/users/@me"
-    );
+        provider.api_base.as_str(),
+    ] {
+        assert!(endpoint.starts_with("https://discord.com/"), "{endpoint}");
+    }
     assert_eq!(provider.client_id, "1234567890");
     assert!(!format!("{provider:?}").contains("a-real-secret"));
 

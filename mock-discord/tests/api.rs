@@ -14,33 +14,22 @@ async fn body(response: reqwest::Response) -> Value {
     response.json().await.unwrap()
 }
 
+/// `GET path` with the access token of a token response.
+async fn get_json(mock: &mock_discord::MockHandle, path: &str, tokens: &Value) -> Value {
+    body(get_with_token(mock, path, tokens["access_token"].as_str().unwrap()).await).await
+}
+
 #[tokio::test]
 async fn users_me_has_discords_fields_and_email_only_with_its_scope() {
     let mock = mock().await;
     let tokens = login(&mock, NELLY, "identify").await;
-    let me = body(
-        get_with_token(
-            &mock,
-            "/api/v10/users/@me",
-            tokens["access_token"].as_str().unwrap(),
-        )
-        .await,
-    )
-    .await;
+    let me = get_json(&mock, "/api/v10/users/@me", &tokens).await;
     insta::assert_json_snapshot!("users_me_identify", me);
     assert!(me.get("email").is_none() && me.get("verified").is_none());
     assert!(me["id"].is_string(), "snowflakes are strings");
 
     let tokens = login(&mock, ADA, "identify email").await;
-    let me = body(
-        get_with_token(
-            &mock,
-            "/api/v10/users/@me",
-            tokens["access_token"].as_str().unwrap(),
-        )
-        .await,
-    )
-    .await;
+    let me = get_json(&mock, "/api/v10/users/@me", &tokens).await;
     assert_eq!(me["email"], "ada@example.com");
     assert_eq!(me["verified"], true);
     assert_eq!(me["id"], ADA);
@@ -115,15 +104,7 @@ async fn guilds_need_the_guilds_scope() {
     .await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let with = login(&mock, ADA, "identify guilds").await;
-    let guilds = body(
-        get_with_token(
-            &mock,
-            "/api/v10/users/@me/guilds",
-            with["access_token"].as_str().unwrap(),
-        )
-        .await,
-    )
-    .await;
+    let guilds = get_json(&mock, "/api/v10/users/@me/guilds", &with).await;
     assert_eq!(guilds.as_array().unwrap().len(), 2);
     assert!(guilds[0]["permissions"].is_string());
     insta::assert_json_snapshot!("guilds", guilds);
