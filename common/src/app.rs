@@ -6,7 +6,6 @@ use crate::provider::{OAuthClient, Provider};
 use crate::upstream::Upstream;
 use mock_discord::clock::Clock;
 use mock_discord::MockHandle;
-use secrecy::SecretString;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -63,15 +62,8 @@ impl App {
     /// An app that logs in against a running mock, sharing its clock: what
     /// tests use.
     pub fn for_mock(mock: &MockHandle, redirect_uri: &str) -> App {
-        let client = mock.client();
-        let base = url::Url::parse(mock.base_url()).expect("the mock's URL is valid");
-        let provider = Provider::discord(
-            &base,
-            client.client_id,
-            SecretString::from(client.client_secret),
-        );
         let mut app = App::new(
-            provider,
+            Provider::for_mock(mock),
             redirect_uri,
             CookieKeys::random().expect("randomness"),
             CookiePolicy { secure: false },
@@ -182,14 +174,7 @@ pub async fn provider_for(
         ),
         ProviderSetup::Offline => {
             let mock = crate::offline::start_mock(&[redirect_uri.to_string()]).await?;
-            let client = mock.client();
-            let base = url::Url::parse(mock.base_url())?;
-            let provider = Provider::discord(
-                &base,
-                client.client_id,
-                SecretString::from(client.client_secret),
-            );
-            (provider, Some(mock))
+            (Provider::for_mock(&mock), Some(mock))
         }
     })
 }

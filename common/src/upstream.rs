@@ -13,7 +13,6 @@
 //! * it reads at most [`MAX_BODY_BYTES`] of an answer, so a provider that
 //!   talks forever cannot fill our memory.
 
-use bytes::BytesMut;
 use http::StatusCode;
 use std::time::Duration;
 
@@ -116,13 +115,7 @@ impl Upstream {
         if response.status() == StatusCode::UNAUTHORIZED {
             return Err(UpstreamError::Unauthorized);
         }
-        check_status(&response)?;
-        if !response.status().is_success() {
-            return Err(UpstreamError::Malformed(format!(
-                "unexpected status {}",
-                response.status()
-            )));
-        }
+        check_success(&response)?;
         check_json(&response)?;
         let body = read_capped(response).await?;
         serde_json::from_slice(&body).map_err(|e| UpstreamError::Malformed(e.to_string()))
@@ -145,15 +138,7 @@ impl Upstream {
             .send()
             .await
             .map_err(classify)?;
-        check_status(&response)?;
-        if response.status().is_success() {
-            Ok(())
-        } else {
-            Err(UpstreamError::Malformed(format!(
-                "unexpected status {}",
-                response.status()
-            )))
-        }
+        check_success(&response)
     }
 }
 
@@ -172,6 +157,19 @@ impl<'c> oauth2::AsyncHttpClient<'c> for Upstream {
 
     fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
         Box::pin(self.send(request))
+    }
+}
+
+/// Anything but 2xx, for callers that have no use for an error body.
+fn check_success(response: &reqwest::Response) -> Result<(), UpstreamError> {
+    check_status(response)?;
+    if response.status().is_success() {
+        Ok(())
+    } else {
+        Err(UpstreamError::Malformed(format!(
+            "unexpected status {}",
+            response.status()
+        )))
     }
 }
 
@@ -221,14 +219,14 @@ async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, Upstrea
     {
         return Err(UpstreamError::TooLarge);
     }
-    let mut body = BytesMut::new();
+    let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(classify)? {
         if body.len() + chunk.len() > MAX_BODY_BYTES {
             return Err(UpstreamError::TooLarge);
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(body.to_vec())
+    Ok(body)
 }
 
 /// reqwest's error, sorted into what the user should be told. Its text is

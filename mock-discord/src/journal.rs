@@ -108,7 +108,7 @@ fn redact(name: &str, value: &str) -> String {
 /// Shortens the secret query parameters of a URL. The result is for
 /// reading, not for following: the query is shown decoded.
 fn redact_url(location: &str) -> String {
-    let Ok(url) = url::Url::parse(location) else {
+    let Ok(mut url) = url::Url::parse(location) else {
         return location.to_string();
     };
     if url.query().is_none() {
@@ -118,9 +118,8 @@ fn redact_url(location: &str) -> String {
         .query_pairs()
         .map(|(n, v)| format!("{n}={}", redact(&n, &v)))
         .collect();
-    let mut base = url.clone();
-    base.set_query(None);
-    format!("{base}?{}", query.join("&"))
+    url.set_query(None);
+    format!("{url}?{}", query.join("&"))
 }
 
 impl MockRequest {
