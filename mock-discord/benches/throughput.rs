@@ -9,14 +9,15 @@
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::Request;
+use mock_discord::config::default_user_id;
 use mock_discord::{loadgen, MockDiscord};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 const REDIRECT: &str = "http://127.0.0.1:5000/auth";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
-const NELLY: &str = "80351110224678912";
+static NELLY: LazyLock<String> = LazyLock::new(|| default_user_id("nelly"));
 const CONNECTIONS: usize = 32;
 const RUN_FOR: Duration = Duration::from_secs(3);
 /// `mock-client-id:mock-client-secret`, base64: HTTP Basic client auth.
@@ -35,7 +36,7 @@ async fn main() {
     // more than the run can use, since each one redeems once.
     let codes: Arc<Vec<String>> = Arc::new(
         (0..300_000)
-            .map(|_| mock.issue_code_directly(REDIRECT, NELLY, &["identify"], Some(CHALLENGE)))
+            .map(|_| mock.issue_code_directly(REDIRECT, &NELLY, &["identify"], Some(CHALLENGE)))
             .collect(),
     );
     let exchange = {
@@ -59,7 +60,7 @@ async fn main() {
         loadgen::requests_per_second(addr, CONNECTIONS, RUN_FOR, Arc::new(exchange)).await;
 
     let access = {
-        let code = mock.issue_code_directly(REDIRECT, NELLY, &["identify"], None);
+        let code = mock.issue_code_directly(REDIRECT, &NELLY, &["identify"], None);
         let tokens: serde_json::Value = reqwest::Client::new()
             .post(format!("{}/api/oauth2/token", mock.base_url()))
             .basic_auth("mock-client-id", Some("mock-client-secret"))

@@ -118,7 +118,25 @@ pub fn guilds(mock: &MockState, request: &MockRequest) -> Response {
             return Err(unauthorized());
         }
         let user = user_of(mock, &grant)?;
-        Ok(json(StatusCode::OK, &user.guilds))
+        let config = mock.config();
+        let guilds: Vec<Value> = user
+            .guilds
+            .iter()
+            .filter_map(|membership| {
+                let guild = config.guild(&membership.guild)?;
+                // A partial guild, in the order of Discord's documentation.
+                Some(json!({
+                    "id": guild.id,
+                    "name": guild.name,
+                    "icon": guild.icon,
+                    "banner": guild.banner,
+                    "owner": membership.owner,
+                    "permissions": membership.permissions,
+                    "features": guild.features,
+                }))
+            })
+            .collect();
+        Ok(json(StatusCode::OK, &guilds))
     });
     result.unwrap_or_else(|response| response)
 }

@@ -63,10 +63,10 @@ pub struct User {
     pub verified: bool,
     /// The servers this user is in, for `GET /users/@me/guilds`.
     #[serde(default)]
-    pub guilds: Vec<Guild>,
+    pub guilds: Vec<Membership>,
 }
 
-/// A partial guild, as `GET /users/@me/guilds` lists it.
+/// A server ("guild"), described once and joined by users.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Guild {
     pub id: String,
@@ -74,12 +74,19 @@ pub struct Guild {
     pub icon: Option<String>,
     pub banner: Option<String>,
     #[serde(default)]
+    pub features: Vec<String>,
+}
+
+/// A user's place in a guild: what `GET /users/@me/guilds` adds to it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Membership {
+    /// The guild's id.
+    pub guild: String,
+    #[serde(default)]
     pub owner: bool,
     /// The user's permission bit set in that guild. Discord sends it as a
     /// string because it does not fit a JavaScript number.
     pub permissions: String,
-    #[serde(default)]
-    pub features: Vec<String>,
 }
 
 fn zero_discriminator() -> String {
@@ -90,26 +97,30 @@ fn default_locale() -> String {
     "en-US".into()
 }
 
-/// Everything the mock knows about its world.
+/// Everything the mock knows about its world. A list a file leaves out
+/// keeps the defaults'.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct MockConfig {
-    #[serde(default = "default_clients")]
+    #[serde(default)]
     pub clients: Vec<Client>,
-    #[serde(default = "default_users")]
+    #[serde(default)]
     pub users: Vec<User>,
-    /// With `extend = true`, the file's clients and users are added to the
-    /// defaults instead of replacing them.
+    #[serde(default)]
+    pub guilds: Vec<Guild>,
+    /// With `extend = true`, the file's lists are added to the defaults
+    /// instead of replacing them.
     #[serde(default)]
     pub extend: bool,
 }
 
+/// The default world, shown in the README: `defaults.toml` beside
+/// `Cargo.toml`, built into the crate.
+pub const DEFAULTS_TOML: &str = include_str!("../defaults.toml");
+
 impl Default for MockConfig {
     fn default() -> Self {
-        MockConfig {
-            clients: default_clients(),
-            users: default_users(),
-            extend: false,
-        }
+        // A unit test parses the same text, so this cannot fail at run time.
+        toml::from_str(DEFAULTS_TOML).expect("defaults.toml is valid")
     }
 }
 
@@ -148,11 +159,21 @@ impl MockConfig {
                 message: e.to_string(),
             })?
         };
+        let defaults = MockConfig::default();
         if config.extend {
-            let mut merged = MockConfig::default();
+            let mut merged = defaults;
             merged.clients.append(&mut config.clients);
             merged.users.append(&mut config.users);
+            merged.guilds.append(&mut config.guilds);
             config = merged;
+        } else {
+            if config.clients.is_empty() {
+                config.clients = defaults.clients;
+            }
+            if config.users.is_empty() {
+                config.users = defaults.users;
+                config.guilds.extend(defaults.guilds);
+            }
         }
         config.validate()?;
         Ok(config)
@@ -187,17 +208,25 @@ impl MockConfig {
                 )));
             }
         }
-        let mut ids: Vec<&str> = self.clients.iter().map(|c| c.client_id.as_str()).collect();
-        ids.sort_unstable();
-        if ids.windows(2).any(|w| w[0] == w[1]) {
-            return Err(ConfigError::Invalid("duplicate client_id".into()));
+        for membership in self.users.iter().flat_map(|u| &u.guilds) {
+            if self.guild(&membership.guild).is_none() {
+                return Err(ConfigError::Invalid(format!(
+                    "a user is in guild {:?}, which is not in [[guilds]]",
+                    membership.guild
+                )));
+            }
         }
-        let mut ids: Vec<&str> = self.users.iter().map(|u| u.id.as_str()).collect();
-        ids.sort_unstable();
-        if ids.windows(2).any(|w| w[0] == w[1]) {
-            return Err(ConfigError::Invalid("duplicate user id".into()));
-        }
-        Ok(())
+        unique(
+            self.clients.iter().map(|c| c.client_id.as_str()),
+            "client_id",
+        )?;
+        unique(self.users.iter().map(|u| u.id.as_str()), "user id")?;
+        unique(self.users.iter().map(|u| u.username.as_str()), "username")?;
+        unique(self.guilds.iter().map(|g| g.id.as_str()), "guild id")
+    }
+
+    pub fn guild(&self, id: &str) -> Option<&Guild> {
+        self.guilds.iter().find(|g| g.id == id)
     }
 
     pub fn client(&self, client_id: &str) -> Option<&Client> {
@@ -207,6 +236,32 @@ impl MockConfig {
     pub fn user(&self, id: &str) -> Option<&User> {
         self.users.iter().find(|u| u.id == id)
     }
+
+    /// A user by username, e.g. `"nelly"`: tests name users this way, so
+    /// that each id is written once, in `defaults.toml`.
+    pub fn user_named(&self, username: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.username == username)
+    }
+}
+
+/// The id of a default user, by username (`"nelly"`, `"ada.lovelace"`,
+/// `"grace_h"`). Panics on another name: it is for tests.
+pub fn default_user_id(username: &str) -> String {
+    MockConfig::default()
+        .user_named(username)
+        .unwrap_or_else(|| panic!("{username} is not one of the mock's default users"))
+        .id
+        .clone()
+}
+
+fn unique<'a>(values: impl Iterator<Item = &'a str>, what: &str) -> Result<(), ConfigError> {
+    let mut seen = std::collections::HashSet::new();
+    for value in values {
+        if !seen.insert(value) {
+            return Err(ConfigError::Invalid(format!("duplicate {what} {value:?}")));
+        }
+    }
+    Ok(())
 }
 
 /// The client id of the default application.
@@ -214,105 +269,27 @@ pub const DEFAULT_CLIENT_ID: &str = "mock-client-id";
 /// The client secret of the default application.
 pub const DEFAULT_CLIENT_SECRET: &str = "mock-client-secret";
 
-fn default_clients() -> Vec<Client> {
-    vec![Client {
-        client_id: DEFAULT_CLIENT_ID.into(),
-        client_secret: DEFAULT_CLIENT_SECRET.into(),
-        name: "OAuth2 Workshop".into(),
-        redirect_uris: vec![
-            "http://127.0.0.1:5000/auth".into(),
-            "http://127.0.0.1:5000/auth/discord".into(),
-        ],
-    }]
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn default_users() -> Vec<User> {
-    vec![
-        // Nelly is the user of Discord's own documentation examples.
-        User {
-            id: "80351110224678912".into(),
-            username: "nelly".into(),
-            discriminator: "0".into(),
-            global_name: Some("Nelly".into()),
-            avatar: Some("8342729096ea3675442027381ff50dfe".into()),
-            bot: false,
-            system: false,
-            mfa_enabled: true,
-            banner: Some("06c16474723fe537c283b8efa61a30c8".into()),
-            accent_color: Some(16711680),
-            locale: "en-US".into(),
-            flags: 64,
-            public_flags: 64,
-            premium_type: 1,
-            email: Some("nelly@discord.com".into()),
-            verified: true,
-            guilds: vec![Guild {
-                id: "197038439483310086".into(),
-                name: "Discord Testers".into(),
-                icon: Some("f64c482b807da4f539cff778d174971c".into()),
-                banner: None,
-                owner: false,
-                permissions: "104189505".into(),
-                features: vec!["COMMUNITY".into(), "NEWS".into()],
-            }],
-        },
-        User {
-            id: "613425648685547541".into(),
-            username: "ada.lovelace".into(),
-            discriminator: "0".into(),
-            global_name: Some("Ada Lovelace".into()),
-            avatar: None,
-            bot: false,
-            system: false,
-            mfa_enabled: false,
-            banner: None,
-            accent_color: None,
-            locale: "en-GB".into(),
-            flags: 0,
-            public_flags: 0,
-            premium_type: 0,
-            email: Some("ada@example.com".into()),
-            verified: true,
-            guilds: vec![
-                Guild {
-                    id: "1100000000000000001".into(),
-                    name: "Analytical Engine Club".into(),
-                    icon: None,
-                    banner: None,
-                    owner: true,
-                    permissions: "2251799813685247".into(),
-                    features: vec![],
-                },
-                Guild {
-                    id: "197038439483310086".into(),
-                    name: "Discord Testers".into(),
-                    icon: Some("f64c482b807da4f539cff778d174971c".into()),
-                    banner: None,
-                    owner: false,
-                    permissions: "104189505".into(),
-                    features: vec!["COMMUNITY".into(), "NEWS".into()],
-                },
-            ],
-        },
-        User {
-            id: "1024368537925287946".into(),
-            username: "grace_h".into(),
-            discriminator: "0".into(),
-            global_name: Some("Grace Hopper".into()),
-            avatar: Some("a_1269e74af4df7417b13759eae50c83dc".into()),
-            bot: false,
-            system: false,
-            mfa_enabled: true,
-            banner: None,
-            accent_color: Some(5793266),
-            locale: "en-US".into(),
-            flags: 0,
-            public_flags: 4194304,
-            premium_type: 2,
-            email: Some("grace@example.com".into()),
-            // An unverified address: a lesson in not trusting every email.
-            verified: false,
-            guilds: vec![],
-        },
-    ]
+    #[test]
+    fn the_embedded_defaults_are_valid_and_match_the_constants() {
+        let config = MockConfig::default();
+        config.validate().unwrap();
+        let client = config.client(DEFAULT_CLIENT_ID).unwrap();
+        assert_eq!(client.client_secret, DEFAULT_CLIENT_SECRET);
+        let names: Vec<&str> = config.users.iter().map(|u| u.username.as_str()).collect();
+        assert_eq!(names, ["nelly", "ada.lovelace", "grace_h"]);
+        assert_eq!(default_user_id("nelly"), "80351110224678912");
+        assert_eq!(config.guilds.len(), 2);
+    }
+
+    #[test]
+    fn a_membership_of_an_unknown_guild_is_refused() {
+        let mut config = MockConfig::default();
+        config.guilds.clear();
+        let error = config.validate().unwrap_err().to_string();
+        assert!(error.contains("not in [[guilds]]"), "{error}");
+    }
 }

@@ -1,113 +1,173 @@
-//! Clicking through the consent page from code, as a browser would: load
-//! the page, keep its cookie, read the form, submit it. Tests of every stage
-//! use this to complete logins without a real browser.
+//! The consent page: the person chooses an account and says yes or no.
+//!
+//! `GET /oauth2/authorize` shows it ([`page`]); the form POSTs back to the
+//! same URL ([`decide`]). The form is a plain HTML form that any browser,
+//! or any HTML-following client, can submit: a field `user`, and a button
+//! `decision` with the value `authorize` or `cancel`.
 
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use crate::authorization_request::AuthorizeRequest;
+use crate::authorization_response::{approve, refuse};
+use crate::browsers::{PendingConsent, BROWSER_COOKIE, MAX_BROWSER_ID_LEN};
+use crate::reply::{bad_params_page, error_page, html};
+use crate::request::MockRequest;
+use crate::scopes;
+use crate::state::{MockState, CONSENT_LIFETIME};
+use askama::Template;
+use http::{HeaderValue, StatusCode};
+use warp::reply::Response;
 
-/// The person's answer on the consent page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    Authorize,
-    Cancel,
+struct UserChoice {
+    id: String,
+    username: String,
+    display_name: String,
 }
 
-impl Decision {
-    fn as_str(self) -> &'static str {
-        match self {
-            Decision::Authorize => "authorize",
-            Decision::Cancel => "cancel",
+struct ScopeLine {
+    name: String,
+    description: String,
+}
+
+#[derive(Template)]
+#[template(path = "consent.html")]
+struct ConsentPage<'a> {
+    app_name: &'a str,
+    action: &'a str,
+    csrf_token: &'a str,
+    users: Vec<UserChoice>,
+    scopes: Vec<ScopeLine>,
+    redirect_uri: &'a str,
+}
+
+/// Shows the page. The request waits on the server under a fresh CSRF
+/// token, bound to this browser (a new browser gets its cookie here).
+pub fn page(
+    mock: &MockState,
+    request: &MockRequest,
+    authorization: AuthorizeRequest,
+    browser: Option<String>,
+) -> Response {
+    let now_ms = mock.clock.now_ms();
+    let (csrf_token, browser, new_browser) = {
+        let mut store = mock.store();
+        let (browser, new_browser) = match browser {
+            Some(b) if !b.is_empty() && b.len() <= MAX_BROWSER_ID_LEN => (b, false),
+            _ => (store.secrets.token(), true),
+        };
+        let csrf_token = store.secrets.token();
+        store.pending.insert(
+            csrf_token.clone(),
+            PendingConsent {
+                request: authorization.clone(),
+                browser: browser.clone(),
+                expires_at_ms: now_ms.saturating_add(CONSENT_LIFETIME.as_millis() as u64),
+            },
+        );
+        store.tick(now_ms);
+        (csrf_token, browser, new_browser)
+    };
+
+    let config = mock.config();
+    let app_name = config
+        .client(&authorization.client_id)
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    let users = config
+        .users
+        .iter()
+        .map(|u| UserChoice {
+            id: u.id.clone(),
+            username: u.username.clone(),
+            display_name: u.global_name.clone().unwrap_or_else(|| u.username.clone()),
+        })
+        .collect();
+    let scopes = authorization
+        .scopes
+        .iter()
+        .map(|s| ScopeLine {
+            name: s.clone(),
+            description: scopes::describe(s),
+        })
+        .collect();
+    let page = ConsentPage {
+        app_name: &app_name,
+        action: &request.path,
+        csrf_token: &csrf_token,
+        users,
+        scopes,
+        redirect_uri: &authorization.redirect_uri,
+    };
+    let body = match page.render() {
+        Ok(body) => body,
+        Err(_) => {
+            return error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Error",
+                "Could not render the page.",
+            )
+        }
+    };
+    let mut response = html(StatusCode::OK, body);
+    if new_browser {
+        let cookie = format!("{BROWSER_COOKIE}={browser}; Path=/; HttpOnly; SameSite=Lax");
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response
+                .headers_mut()
+                .append(http::header::SET_COOKIE, value);
         }
     }
-}
-
-/// Loads `authorize_url`, chooses `user_id`, submits `decision`, and returns
-/// where the mock redirected the browser (the client's callback URL).
-///
-/// Errors are strings because a test only ever prints them.
-pub async fn submit_consent(
-    authorize_url: &str,
-    user_id: &str,
-    decision: Decision,
-) -> Result<String, String> {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| e.to_string())?;
-    let page = http
-        .get(authorize_url)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    // Auto-approval and prompt=none answer with the redirect at once.
-    if page.status().is_redirection() {
-        return location(&page);
-    }
-    if !page.status().is_success() {
-        return Err(format!("consent page answered {}", page.status()));
-    }
-    let cookie = page
-        .headers()
-        .get(SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(str::to_string);
-    let action_url = page.url().clone();
-    let html = page.text().await.map_err(|e| e.to_string())?;
-    let csrf_token = input_value(&html, "csrf_token").ok_or("no csrf_token in the page")?;
-    let action = attribute_after(&html, "<form", "action").ok_or("no form in the page")?;
-    let action = action_url.join(&action).map_err(|e| e.to_string())?;
-
-    let mut post = http.post(action).form(&[
-        ("csrf_token", csrf_token.as_str()),
-        ("user", user_id),
-        ("decision", decision.as_str()),
-    ]);
-    if let Some(cookie) = cookie {
-        post = post.header(COOKIE, cookie);
-    }
-    let answer = post.send().await.map_err(|e| e.to_string())?;
-    if !answer.status().is_redirection() {
-        return Err(format!("consent form answered {}", answer.status()));
-    }
-    location(&answer)
-}
-
-fn location(response: &reqwest::Response) -> Result<String, String> {
     response
-        .headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .ok_or_else(|| "redirect without Location".to_string())
 }
 
-/// The `value` of `<input name="NAME" value="…">`. The mock's own markup
-/// is simple and its values are HTML-escaped tokens, so a full HTML parser
-/// is not needed here.
-fn input_value(html: &str, name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\"");
-    let at = html.find(&marker)?;
-    let tag_start = html[..at].rfind('<')?;
-    attribute_after(&html[tag_start..], "<input", "value")
-}
+/// `POST /oauth2/authorize`: the person's decision on the consent page.
+pub fn decide(mock: &MockState, request: &MockRequest) -> Response {
+    let params = match request.form() {
+        Ok(params) => params,
+        Err(bad) => return bad_params_page(&bad),
+    };
+    let browser = request.cookie(BROWSER_COOKIE).unwrap_or_default();
+    let now_ms = mock.clock.now_ms();
 
-fn attribute_after(html: &str, tag: &str, attribute: &str) -> Option<String> {
-    let start = html.find(tag)?;
-    let end = start + html[start..].find('>')?;
-    let marker = format!("{attribute}=\"");
-    let at = start + html[start..end].find(&marker)? + marker.len();
-    let value_end = at + html[at..].find('"')?;
-    Some(unescape(&html[at..value_end]))
-}
+    // The CSRF token is single use, bound to this browser and short-lived.
+    // Another site can make a browser POST here, but it cannot know the
+    // token, and a token it obtained for itself belongs to another browser.
+    let pending = params
+        .get("csrf_token")
+        .and_then(|token| mock.store().pending.remove(token))
+        .filter(|p| p.expires_at_ms > now_ms)
+        .filter(|p| crate::secrets::constant_time_eq(&p.browser, &browser));
+    let Some(pending) = pending else {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "This form has expired",
+            "The consent form was already used, is too old, or was not issued to this browser. Go back to the application and log in again.",
+        );
+    };
+    let authorization = pending.request;
 
-fn unescape(value: &str) -> String {
-    value
-        .replace("&#x2f;", "/")
-        .replace("&#47;", "/")
-        .replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    match params.get("decision") {
+        Some("authorize") => {
+            let user_id = params.get("user").unwrap_or_default().to_string();
+            if mock.config().user(&user_id).is_none() {
+                return error_page(
+                    StatusCode::BAD_REQUEST,
+                    "Unknown user",
+                    "Choose one of the listed users.",
+                );
+            }
+            approve(mock, authorization, &user_id, Some(&browser))
+        }
+        // RFC 6749 §4.1.2.1: the resource owner denied the request.
+        Some("cancel") => refuse(
+            mock,
+            &authorization.redirect_uri,
+            "access_denied",
+            "The resource owner or authorization server denied the request",
+            authorization.state.as_deref(),
+        ),
+        _ => error_page(
+            StatusCode::BAD_REQUEST,
+            "Invalid request",
+            "Choose Authorize or Cancel.",
+        ),
+    }
 }

@@ -48,11 +48,20 @@ pub enum RedeemError {
     Replayed,
 }
 
+/// What became of a code that was presented once.
+#[derive(Debug, Clone, Copy)]
+enum Redeemed {
+    /// It failed a check (expired, wrong verifier): burned, with no grant.
+    Burned,
+    /// It was traded for this grant.
+    Granted(u64),
+}
+
 #[derive(Default)]
 pub struct Grants {
     codes: HashMap<String, IssuedCode>,
-    /// Redeemed codes, remembered to detect replays: code -> grant id.
-    redeemed: HashMap<String, u64>,
+    /// Presented codes, remembered to detect replays.
+    redeemed: HashMap<String, Redeemed>,
     grants: HashMap<u64, Grant>,
     /// token string -> (grant id, kind)
     tokens: HashMap<String, (u64, TokenKind)>,
@@ -75,8 +84,10 @@ impl Grants {
         client_id: &str,
         now_ms: u64,
     ) -> Result<IssuedCode, RedeemError> {
-        if let Some(grant_id) = self.redeemed.get(code).copied() {
-            self.revoke(grant_id);
+        if let Some(earlier) = self.redeemed.get(code).copied() {
+            if let Redeemed::Granted(grant_id) = earlier {
+                self.revoke(grant_id);
+            }
             return Err(RedeemError::Replayed);
         }
         match self.codes.get(code) {
@@ -87,7 +98,7 @@ impl Grants {
         }
         let issued = self.codes.remove(code).ok_or(RedeemError::Invalid)?;
         // Remember it even if it fails below: a second try is a replay.
-        self.redeemed.insert(code.to_string(), u64::MAX);
+        self.redeemed.insert(code.to_string(), Redeemed::Burned);
         if issued.expires_at_ms <= now_ms {
             return Err(RedeemError::Invalid);
         }
@@ -117,7 +128,8 @@ impl Grants {
         self.tokens
             .insert(grant.refresh_token.clone(), (id, TokenKind::Refresh));
         self.grants.insert(id, grant);
-        self.redeemed.insert(code.to_string(), id);
+        self.redeemed
+            .insert(code.to_string(), Redeemed::Granted(id));
         id
     }
 

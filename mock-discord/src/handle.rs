@@ -257,10 +257,6 @@ impl MockHandle {
             code_challenge: code_challenge.map(str::to_string),
             expires_at_ms: now_ms + self.state.settings.code_lifetime.as_millis() as u64,
         };
-        let mut store = self.state.store();
-        let crate::state::Store {
-            secrets, grants, ..
-        } = &mut *store;
-        grants.issue_code(secrets, issued)
+        self.state.store().issue_code(issued)
     }
 }

@@ -1,9 +1,9 @@
 //! The mock's own routes, under `/__mock`: watch the flow, reset, inject
 //! faults, move the clock. None of them exists on Discord.
 
-use crate::authorize::error_page;
 use crate::faults::FaultRule;
 use crate::journal::Exchange;
+use crate::reply::error_page;
 use crate::reply::{api_error, html, json};
 use crate::request::MockRequest;
 use crate::state::MockState;

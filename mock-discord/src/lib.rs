@@ -7,8 +7,11 @@
 //! ## A tour, in the order a login happens
 //!
 //! * [`authorize`]: `GET /oauth2/authorize` checks the client and redirect
-//!   URI, then the rest, then shows the consent page; `POST` takes the
-//!   person's decision and sends the browser back with a code.
+//!   URI, then the rest ([`authorization_request`]), then asks the person.
+//! * [`consent`]: the consent page, and its `POST`: the person's decision,
+//!   bound to the browser ([`browsers`]) by a single-use CSRF token.
+//! * [`authorization_response`]: the browser goes back to the client with a
+//!   code (or an error), `state` and `iss`.
 //! * [`token`]: `POST /api/oauth2/token` redeems the code (checking PKCE)
 //!   or rotates a refresh token; `/token/revoke` ends a grant.
 //! * [`api`]: `/users/@me`, `/oauth2/@me` and `/users/@me/guilds`, the API
@@ -17,7 +20,8 @@
 //!
 //! And what supports them:
 //!
-//! * [`config`]: the registered client and the users one can log in as.
+//! * [`config`]: the registered client and the users one can log in as
+//!   (`defaults.toml` unless a file says otherwise).
 //! * [`grants`]: the codes and token pairs handed out, and their rules.
 //! * [`secrets`]: random values, PKCE, constant-time comparison.
 //! * [`clock`]: time that tests can move forward.
@@ -25,7 +29,7 @@
 //! * [`journal`], [`inspect`]: what the mock saw, at `/__mock`.
 //! * [`request`], [`reply`]: strict parsing in, Discord's shapes out.
 //! * [`server`], [`handle`]: one filter for everything; starting and stopping.
-//! * [`consent`]: clicking through the consent page from a test.
+//! * [`consent_client`]: clicking through the consent page from a test.
 //! * `loadgen` (feature `loadgen`): a load generator for benchmarks.
 //!
 //! ## Using it from a test
@@ -43,10 +47,14 @@
 //! ```
 
 pub mod api;
+pub mod authorization_request;
+pub mod authorization_response;
 pub mod authorize;
+pub mod browsers;
 pub mod clock;
 pub mod config;
 pub mod consent;
+pub mod consent_client;
 pub mod faults;
 pub mod grants;
 pub mod handle;
@@ -65,7 +73,7 @@ pub mod state;
 pub mod token;
 
 pub use config::{Client, MockConfig, User, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
-pub use consent::{submit_consent, Decision};
+pub use consent_client::{submit_consent, Decision};
 pub use faults::{Endpoint, Fault, FaultRule};
 pub use handle::{MockDiscord, MockHandle, StartError};
 pub use journal::Exchange;

@@ -28,7 +28,7 @@ impl Default for RateLimit {
 
 /// The verdict on one request.
 #[derive(Debug, Clone, Copy)]
-pub struct Decision {
+pub struct Verdict {
     pub allowed: bool,
     pub limit: u32,
     pub remaining: u32,
@@ -55,7 +55,7 @@ impl Limiter {
         bucket: &'static str,
         caller: &str,
         now_ms: u64,
-    ) -> Decision {
+    ) -> Verdict {
         if self.windows.len() > 10_000 {
             self.windows
                 .retain(|_, w| now_ms < w.started_ms + rule.window_ms);
@@ -78,7 +78,7 @@ impl Limiter {
             window.used += 1;
         }
         let reset_at_ms = window.started_ms + rule.window_ms;
-        Decision {
+        Verdict {
             allowed,
             limit: rule.limit,
             remaining: rule.limit - window.used,
@@ -97,7 +97,7 @@ fn seconds(ms: u64) -> String {
     format!("{}.{:03}", ms / 1000, ms % 1000)
 }
 
-impl Decision {
+impl Verdict {
     /// Adds Discord's headers to an answer.
     pub fn stamp(&self, response: &mut Response) {
         let headers = response.headers_mut();

@@ -5,6 +5,7 @@
 //! with its own: `{"message": "401: Unauthorized", "code": 0}`. A client has
 //! to handle both, so the mock reproduces both exactly.
 
+use askama::Template;
 use http::{header, HeaderValue, StatusCode};
 use serde::Serialize;
 use warp::reply::Response;
@@ -111,4 +112,30 @@ pub fn no_store(mut response: Response) -> Response {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     response
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+}
+
+/// An error page, for what must not be redirected (an unknown client, a
+/// redirect URI that is not the client's, a used consent form).
+pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
+    let page = ErrorPage { title, message }
+        .render()
+        .unwrap_or_else(|_| title.to_string());
+    html(status, page)
+}
+
+/// Parameters that could not be read (repeated, not UTF-8): a page, since
+/// nothing in them can be trusted to redirect to.
+pub fn bad_params_page(bad: &crate::request::BadParams) -> Response {
+    error_page(
+        StatusCode::BAD_REQUEST,
+        "Invalid request",
+        &bad.description(),
+    )
 }

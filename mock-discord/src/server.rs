@@ -5,7 +5,7 @@ use crate::faults::{Endpoint, Fault};
 use crate::reply::{api_error, method_not_allowed, not_found};
 use crate::request::{read_capped, BodyError, MockRequest};
 use crate::state::MockState;
-use crate::{api, authorize, inspect, metadata, token};
+use crate::{api, authorize, consent, inspect, metadata, token};
 use bytes::Bytes;
 use http::{header, HeaderValue, Method, StatusCode};
 use std::convert::Infallible;
@@ -146,7 +146,7 @@ async fn answer(mock: &MockState, request: &MockRequest) -> Response {
 
     let mut response = match (endpoint, request.method.clone()) {
         (Endpoint::Authorize, Method::GET) => authorize::authorize(mock, request),
-        (Endpoint::Authorize, _) => authorize::decide(mock, request),
+        (Endpoint::Authorize, _) => consent::decide(mock, request),
         (Endpoint::Token, _) => token::token(mock, request),
         (Endpoint::Revoke, _) => token::revoke(mock, request),
         (Endpoint::UsersMe, _) => api::users_me(mock, request),

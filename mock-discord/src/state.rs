@@ -1,14 +1,16 @@
 //! The mock's shared state: its world (config), its clock, and what it has
 //! issued. One `Arc<MockState>` is shared by every request.
 
+use crate::authorization_request::AuthorizeRequest;
+use crate::browsers::{PendingConsent, Remembered};
 use crate::clock::Clock;
 use crate::config::MockConfig;
 use crate::faults::Faults;
-use crate::grants::Grants;
+use crate::grants::{Grants, IssuedCode};
 use crate::journal::Journal;
 use crate::ratelimit::{Limiter, RateLimit};
 use crate::secrets::SecretSource;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
@@ -39,25 +41,6 @@ impl Default for Settings {
             rate_limit: RateLimit::default(),
         }
     }
-}
-
-/// An authorization request waiting for the person's decision. It lives on
-/// the server, keyed by the consent form's CSRF token, so the form cannot be
-/// edited to change the client, redirect or scopes it approves.
-#[derive(Debug, Clone)]
-pub struct PendingConsent {
-    pub request: crate::authorize::AuthorizeRequest,
-    /// The browser that was shown the page (the value of its cookie).
-    pub browser: String,
-    pub expires_at_ms: u64,
-}
-
-/// A browser's past approvals: as whom it logged in, and which
-/// (client id, sorted scopes) it said yes to.
-#[derive(Debug, Default)]
-pub struct Remembered {
-    pub user_id: String,
-    pub approved: HashSet<(String, String)>,
 }
 
 /// Everything that changes as the mock is used.
@@ -135,6 +118,44 @@ impl Store {
             journal: Journal::default(),
             writes: 0,
         }
+    }
+
+    /// Stores a new authorization code and returns its value.
+    pub fn issue_code(&mut self, code: IssuedCode) -> String {
+        self.grants.issue_code(&mut self.secrets, code)
+    }
+
+    /// Trades a redeemed code for a grant (a token pair); returns its id.
+    pub fn grant_for_code(
+        &mut self,
+        code: &str,
+        issued: IssuedCode,
+        access_expires_at: u64,
+    ) -> u64 {
+        self.grants
+            .grant_for_code(&mut self.secrets, code, issued, access_expires_at)
+    }
+
+    /// Gives a grant a new token pair (refresh-token rotation).
+    pub fn rotate(&mut self, grant_id: u64, access_expires_at: u64) {
+        self.grants
+            .rotate(&mut self.secrets, grant_id, access_expires_at)
+    }
+
+    /// Remembers that `browser` approved `scope_key` as `user_id`.
+    pub fn remember_approval(&mut self, browser: &str, user_id: &str, scope_key: (String, String)) {
+        self.remembered
+            .entry(browser.to_string())
+            .or_default()
+            .approve(user_id, scope_key);
+    }
+
+    /// The user `browser` already approved this request as, if any.
+    pub fn approved_user(&self, browser: &str, request: &AuthorizeRequest) -> Option<String> {
+        self.remembered
+            .get(browser)?
+            .approved_user(request)
+            .map(str::to_string)
     }
 
     /// Drops what has expired, every 1024 writes.

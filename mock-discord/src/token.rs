@@ -167,10 +167,7 @@ fn redeem_code(mock: &MockState, params: &Params, client_id: &str) -> Response {
     }
 
     let expires_at = now_ms / 1000 + mock.settings.token_lifetime.as_secs();
-    let Store {
-        secrets, grants, ..
-    } = &mut *store;
-    let id = grants.grant_for_code(secrets, code, issued, expires_at);
+    let id = store.grant_for_code(code, issued, expires_at);
     token_response(mock, &store, id)
 }
 
@@ -219,10 +216,7 @@ fn refresh(mock: &MockState, params: &Params, client_id: &str) -> Response {
         }
     }
     let expires_at = now_ms / 1000 + mock.settings.token_lifetime.as_secs();
-    let Store {
-        secrets, grants, ..
-    } = &mut *store;
-    grants.rotate(secrets, id, expires_at);
+    store.rotate(id, expires_at);
     token_response(mock, &store, id)
 }
 

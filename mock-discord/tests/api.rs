@@ -22,17 +22,17 @@ async fn get_json(mock: &mock_discord::MockHandle, path: &str, tokens: &Value) -
 #[tokio::test]
 async fn users_me_has_discords_fields_and_email_only_with_its_scope() {
     let mock = mock().await;
-    let tokens = login(&mock, NELLY, "identify").await;
+    let tokens = login(&mock, &NELLY, "identify").await;
     let me = get_json(&mock, "/api/v10/users/@me", &tokens).await;
     insta::assert_json_snapshot!("users_me_identify", me);
     assert!(me.get("email").is_none() && me.get("verified").is_none());
     assert!(me["id"].is_string(), "snowflakes are strings");
 
-    let tokens = login(&mock, ADA, "identify email").await;
+    let tokens = login(&mock, &ADA, "identify email").await;
     let me = get_json(&mock, "/api/v10/users/@me", &tokens).await;
     assert_eq!(me["email"], "ada@example.com");
     assert_eq!(me["verified"], true);
-    assert_eq!(me["id"], ADA);
+    assert_eq!(me["id"], ADA.as_str());
 }
 
 #[tokio::test]
@@ -52,7 +52,7 @@ async fn missing_unknown_expired_and_revoked_tokens_get_401() {
     let unknown = get_with_token(&mock, "/api/v10/users/@me", "nope").await;
     assert_eq!(unknown.text().await.unwrap(), UNAUTHORIZED);
 
-    let tokens = login(&mock, NELLY, "identify").await;
+    let tokens = login(&mock, &NELLY, "identify").await;
     let access = tokens["access_token"].as_str().unwrap();
     // A refresh token is not an access token.
     let refresh = tokens["refresh_token"].as_str().unwrap();
@@ -78,11 +78,11 @@ async fn missing_unknown_expired_and_revoked_tokens_get_401() {
 #[tokio::test]
 async fn oauth2_me_describes_the_authorization() {
     let mock = mock().await;
-    let tokens = login(&mock, NELLY, "identify guilds").await;
+    let tokens = login(&mock, &NELLY, "identify guilds").await;
     let access = tokens["access_token"].as_str().unwrap();
     let info = body(get_with_token(&mock, "/api/v10/oauth2/@me", access).await).await;
     assert_eq!(info["scopes"], json!(["identify", "guilds"]));
-    assert_eq!(info["user"]["id"], NELLY);
+    assert_eq!(info["user"]["id"], NELLY.as_str());
     assert_eq!(info["application"]["id"], "mock-client-id");
     let expires = info["expires"].as_str().unwrap();
     assert!(
@@ -95,7 +95,7 @@ async fn oauth2_me_describes_the_authorization() {
 #[tokio::test]
 async fn guilds_need_the_guilds_scope() {
     let mock = mock().await;
-    let without = login(&mock, ADA, "identify").await;
+    let without = login(&mock, &ADA, "identify").await;
     let response = get_with_token(
         &mock,
         "/api/v10/users/@me/guilds",
@@ -103,7 +103,7 @@ async fn guilds_need_the_guilds_scope() {
     )
     .await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    let with = login(&mock, ADA, "identify guilds").await;
+    let with = login(&mock, &ADA, "identify guilds").await;
     let guilds = get_json(&mock, "/api/v10/users/@me/guilds", &with).await;
     assert_eq!(guilds.as_array().unwrap().len(), 2);
     assert!(guilds[0]["permissions"].is_string());
@@ -117,7 +117,7 @@ async fn every_api_answer_has_rate_limit_headers_and_the_limit_gives_429() {
         .spawn()
         .await
         .unwrap();
-    let tokens = login(&mock, NELLY, "identify").await;
+    let tokens = login(&mock, &NELLY, "identify").await;
     let access = tokens["access_token"].as_str().unwrap();
     let first = get_with_token(&mock, "/api/v10/users/@me", access).await;
     for header in [
@@ -170,7 +170,7 @@ async fn every_api_answer_has_rate_limit_headers_and_the_limit_gives_429() {
 #[tokio::test]
 async fn the_unversioned_api_paths_answer_too() {
     let mock = mock().await;
-    let tokens = login(&mock, NELLY, "identify").await;
+    let tokens = login(&mock, &NELLY, "identify").await;
     let access = tokens["access_token"].as_str().unwrap();
     assert_eq!(
         get_with_token(&mock, "/api/users/@me", access)

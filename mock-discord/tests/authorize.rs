@@ -145,7 +145,7 @@ async fn consent_page_is_escaped_unframeable_and_self_contained() {
 #[tokio::test]
 async fn authorize_sends_code_state_and_iss() {
     let mock = mock().await;
-    let location = submit_consent(&authorize_url(&mock, &[]), NELLY, Decision::Authorize)
+    let location = submit_consent(&authorize_url(&mock, &[]), &NELLY, Decision::Authorize)
         .await
         .unwrap();
     let params = query_of(&location);
@@ -162,7 +162,7 @@ async fn authorize_sends_code_state_and_iss() {
 #[tokio::test]
 async fn cancel_sends_access_denied() {
     let mock = mock().await;
-    let location = submit_consent(&authorize_url(&mock, &[]), NELLY, Decision::Cancel)
+    let location = submit_consent(&authorize_url(&mock, &[]), &NELLY, Decision::Cancel)
         .await
         .unwrap();
     let expected = format!(
@@ -188,26 +188,26 @@ async fn consent_form_needs_its_browser_and_works_once() {
     let (cookie, csrf) = open_consent(&authorize_url(&mock, &[]), None).await;
 
     // Another browser (no cookie) cannot use this form: CSRF.
-    let stranger = decide(&mock, None, &csrf, NELLY, "authorize").await;
+    let stranger = decide(&mock, None, &csrf, &NELLY, "authorize").await;
     assert_eq!(stranger.status(), StatusCode::BAD_REQUEST);
     assert!(stranger.headers().get("location").is_none());
 
     // The failed attempt burned the token: the form is single use.
-    let owner = decide(&mock, Some(&cookie), &csrf, NELLY, "authorize").await;
+    let owner = decide(&mock, Some(&cookie), &csrf, &NELLY, "authorize").await;
     assert_eq!(owner.status(), StatusCode::BAD_REQUEST);
 
     // A fresh page works for its own browser, once.
     let (cookie, csrf) = open_consent(&authorize_url(&mock, &[]), Some(&cookie)).await;
-    let first = decide(&mock, Some(&cookie), &csrf, NELLY, "authorize").await;
+    let first = decide(&mock, Some(&cookie), &csrf, &NELLY, "authorize").await;
     assert_eq!(first.status(), StatusCode::FOUND);
-    let again = decide(&mock, Some(&cookie), &csrf, NELLY, "authorize").await;
+    let again = decide(&mock, Some(&cookie), &csrf, &NELLY, "authorize").await;
     assert_eq!(again.status(), StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
 async fn unknown_user_or_decision_is_refused() {
     let mock = mock().await;
-    for (user, decision) in [("42", "authorize"), (NELLY, "maybe")] {
+    for (user, decision) in [("42", "authorize"), (&NELLY, "maybe")] {
         let (cookie, csrf) = open_consent(&authorize_url(&mock, &[]), None).await;
         let response = decide(&mock, Some(&cookie), &csrf, user, decision).await;
         assert_eq!(
@@ -224,7 +224,7 @@ async fn prompt_none_skips_the_page_only_after_a_yes() {
     let url = authorize_url(&mock, &[("prompt", "none")]);
     // First visit: nothing remembered, so the page is shown.
     let (cookie, csrf) = open_consent(&url, None).await;
-    let yes = decide(&mock, Some(&cookie), &csrf, ADA, "authorize").await;
+    let yes = decide(&mock, Some(&cookie), &csrf, &ADA, "authorize").await;
     assert_eq!(yes.status(), StatusCode::FOUND);
     // Same browser, same scopes: straight back with a code.
     let again = http()
@@ -282,7 +282,7 @@ async fn auto_approve_redirects_at_once_as_the_named_user() {
     )
     .await;
     let me: serde_json::Value = me.json().await.unwrap();
-    assert_eq!(me["id"], ADA);
+    assert_eq!(me["id"], ADA.as_str());
 
     let unknown = MockDiscord::builder().auto_approve("nobody").spawn().await;
     assert!(unknown.is_err());

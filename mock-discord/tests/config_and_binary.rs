@@ -32,11 +32,13 @@ global_name = "Alice"
 avatar = "a1"
 banner = "b2"
 accent_color = 1
+guilds = [{ guild = "197038439483310086", permissions = "8" }]
 "#,
     );
     let config = MockConfig::from_file(&path).unwrap();
     assert_eq!(config.clients.len(), 2);
     assert_eq!(config.users.len(), 4);
+    assert_eq!(config.guilds.len(), 2, "a default guild, joined by id");
     let alice = config.user("123456789012345678").unwrap();
     assert_eq!(alice.discriminator, "0");
     assert_eq!(alice.locale, "en-US");
@@ -54,6 +56,15 @@ fn a_json_file_replaces_the_defaults() {
     let config = MockConfig::from_file(&path).unwrap();
     assert_eq!(config.clients.len(), 1);
     assert_eq!(config.users.len(), 1);
+}
+
+#[test]
+fn the_readme_shows_the_defaults_as_they_are() {
+    let readme = include_str!("../README.md");
+    assert!(
+        readme.contains(mock_discord::config::DEFAULTS_TOML),
+        "README.md must quote defaults.toml whole; copy it again"
+    );
 }
 
 #[test]

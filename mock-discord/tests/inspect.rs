@@ -30,7 +30,7 @@ fn transcript(exchanges: &[Exchange]) -> String {
 #[tokio::test]
 async fn transcript_of_one_whole_flow() {
     let mock = mock().await;
-    let tokens = login(&mock, NELLY, "identify").await;
+    let tokens = login(&mock, &NELLY, "identify").await;
     let access = tokens["access_token"].as_str().unwrap();
     get_with_token(&mock, "/api/v10/users/@me", access).await;
     let refresh = tokens["refresh_token"].as_str().unwrap();
@@ -64,7 +64,7 @@ async fn transcript_of_one_whole_flow() {
 #[tokio::test]
 async fn requests_json_reset_and_the_html_inspector() {
     let mock = mock().await;
-    login(&mock, NELLY, "identify").await;
+    login(&mock, &NELLY, "identify").await;
     let list: Value = http()
         .get(format!("{}/__mock/requests", mock.base_url()))
         .send()
@@ -99,7 +99,7 @@ async fn requests_json_reset_and_the_html_inspector() {
 #[tokio::test]
 async fn the_clock_route_moves_time() {
     let mock = mock().await;
-    let tokens = login(&mock, NELLY, "identify").await;
+    let tokens = login(&mock, &NELLY, "identify").await;
     let response = http()
         .post(format!("{}/__mock/clock", mock.base_url()))
         .json(&json!({"seconds": 700000}))

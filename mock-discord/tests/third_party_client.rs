@@ -68,7 +68,7 @@ async fn the_oauth2_crate_logs_in_from_the_metadata_alone() {
         .set_pkce_challenge(challenge)
         .url();
 
-    let callback = submit_consent(authorize_url.as_str(), NELLY, Decision::Authorize)
+    let callback = submit_consent(authorize_url.as_str(), &NELLY, Decision::Authorize)
         .await
         .unwrap();
     assert_eq!(

@@ -20,7 +20,7 @@ fn exchange<'a>(code: &'a str, verifier: &'a str) -> Vec<(&'a str, &'a str)> {
 #[tokio::test]
 async fn success_has_discords_fields_and_no_store_headers() {
     let mock = mock().await;
-    let code = code_for(&mock, NELLY, &[("scope", "identify email")]).await;
+    let code = code_for(&mock, &NELLY, &[("scope", "identify email")]).await;
     let response = http()
         .post(format!("{}/api/oauth2/token", mock.base_url()))
         .basic_auth("mock-client-id", Some("mock-client-secret"))
@@ -137,7 +137,7 @@ async fn unknown_and_missing_grant_types() {
 #[tokio::test]
 async fn a_code_works_once_and_its_replay_revokes_the_tokens() {
     let mock = mock().await;
-    let code = code_for(&mock, NELLY, &[]).await;
+    let code = code_for(&mock, &NELLY, &[]).await;
     let (status, tokens) = token_request(&mock, &exchange(&code, VERIFIER)).await;
     assert_eq!(status, StatusCode::OK);
     let access = tokens["access_token"].as_str().unwrap();
@@ -172,7 +172,7 @@ async fn unknown_and_expired_codes_are_invalid_grant() {
         (StatusCode::BAD_REQUEST, Some("invalid_grant"))
     );
 
-    let code = code_for(&mock, NELLY, &[]).await;
+    let code = code_for(&mock, &NELLY, &[]).await;
     mock.advance_clock(Duration::from_secs(101));
     let (status, body) = token_request(&mock, &exchange(&code, VERIFIER)).await;
     assert_eq!(
@@ -184,7 +184,7 @@ async fn unknown_and_expired_codes_are_invalid_grant() {
 #[tokio::test]
 async fn a_code_lives_100_seconds_by_default_and_as_configured() {
     let mock = mock().await;
-    let code = code_for(&mock, NELLY, &[]).await;
+    let code = code_for(&mock, &NELLY, &[]).await;
     mock.advance_clock(Duration::from_secs(98));
     assert_eq!(
         token_request(&mock, &exchange(&code, VERIFIER)).await.0,
@@ -196,7 +196,7 @@ async fn a_code_lives_100_seconds_by_default_and_as_configured() {
         .spawn()
         .await
         .unwrap();
-    let code = code_for(&short, NELLY, &[]).await;
+    let code = code_for(&short, &NELLY, &[]).await;
     short.advance_clock(Duration::from_secs(6));
     assert_eq!(
         token_request(&short, &exchange(&code, VERIFIER)).await.0,
@@ -211,7 +211,7 @@ async fn redirect_uri_must_equal_the_authorize_one() {
         .spawn()
         .await
         .unwrap();
-    let code = code_for(&mock, NELLY, &[]).await;
+    let code = code_for(&mock, &NELLY, &[]).await;
     let (status, body) = token_request(
         &mock,
         &[
@@ -239,7 +239,7 @@ async fn pkce_verifier_is_required_exactly_when_a_challenge_was_sent() {
     let mock = mock().await;
     let wrong = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXl";
     for verifier in [wrong, "", "short"] {
-        let code = code_for(&mock, NELLY, &[]).await;
+        let code = code_for(&mock, &NELLY, &[]).await;
         let (status, body) = token_request(&mock, &exchange(&code, verifier)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{verifier:?}");
         assert_eq!(
@@ -249,12 +249,12 @@ async fn pkce_verifier_is_required_exactly_when_a_challenge_was_sent() {
     }
     // No challenge at authorize: a verifier is refused, none is fine.
     let no_pkce = [("code_challenge", ""), ("code_challenge_method", "")];
-    let code = code_for(&mock, NELLY, &no_pkce).await;
+    let code = code_for(&mock, &NELLY, &no_pkce).await;
     assert_eq!(
         token_request(&mock, &exchange(&code, VERIFIER)).await.0,
         StatusCode::BAD_REQUEST
     );
-    let code = code_for(&mock, NELLY, &no_pkce).await;
+    let code = code_for(&mock, &NELLY, &no_pkce).await;
     assert_eq!(
         token_request(&mock, &exchange(&code, "")).await.0,
         StatusCode::OK
@@ -271,7 +271,7 @@ async fn a_code_of_another_client_is_invalid_and_not_burned() {
         redirect_uris: vec![REDIRECT.into()],
     });
     let mock = MockDiscord::builder().config(config).spawn().await.unwrap();
-    let code = code_for(&mock, NELLY, &[]).await;
+    let code = code_for(&mock, &NELLY, &[]).await;
     let mut form = vec![
         ("client_id", "other-app"),
         ("client_secret", "other-secret"),
@@ -291,7 +291,7 @@ async fn a_code_of_another_client_is_invalid_and_not_burned() {
 #[tokio::test]
 async fn refresh_rotates_and_a_reused_refresh_token_revokes_everything() {
     let mock = mock().await;
-    let first = login(&mock, NELLY, "identify").await;
+    let first = login(&mock, &NELLY, "identify").await;
     let old_refresh = first["refresh_token"].as_str().unwrap();
     let (status, second) = token_request(
         &mock,
@@ -355,7 +355,7 @@ async fn refresh_rotates_and_a_reused_refresh_token_revokes_everything() {
 #[tokio::test]
 async fn refresh_cannot_widen_the_scope() {
     let mock = mock().await;
-    let tokens = login(&mock, NELLY, "identify").await;
+    let tokens = login(&mock, &NELLY, "identify").await;
     let refresh = tokens["refresh_token"].as_str().unwrap();
     let (status, body) = token_request(
         &mock,
@@ -376,7 +376,7 @@ async fn refresh_cannot_widen_the_scope() {
 async fn revoking_either_token_ends_the_grant() {
     let mock = mock().await;
     for hint in ["access_token", "refresh_token"] {
-        let tokens = login(&mock, NELLY, "identify").await;
+        let tokens = login(&mock, &NELLY, "identify").await;
         let token = tokens[hint].as_str().unwrap();
         let (status, body) = post_form(
             &mock,

@@ -1,13 +1,16 @@
 //! Helpers shared by the mock's integration tests.
 #![allow(dead_code)]
 
+use mock_discord::config::default_user_id;
 use mock_discord::{submit_consent, Decision, MockDiscord, MockHandle};
 use reqwest::StatusCode;
 use serde_json::Value;
+use std::sync::LazyLock;
 
 pub const REDIRECT: &str = "http://127.0.0.1:5000/auth";
-pub const NELLY: &str = "80351110224678912";
-pub const ADA: &str = "613425648685547541";
+/// The default users' ids, from `defaults.toml`: written once, there.
+pub static NELLY: LazyLock<String> = LazyLock::new(|| default_user_id("nelly"));
+pub static ADA: LazyLock<String> = LazyLock::new(|| default_user_id("ada.lovelace"));
 /// RFC 7636 Appendix B's verifier and its S256 challenge.
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 pub const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";

@@ -1,0 +1,72 @@
+//! The authorization response (RFC 6749 §4.1.2): the browser goes back to
+//! the client's redirect URI with a code, or with an error.
+//!
+//! Both carry `state` (so the client can tell its own login) and, as RFC
+//! 9207 adds, `iss` (so a client of several providers can tell which one
+//! answered).
+
+use crate::authorization_request::AuthorizeRequest;
+use crate::grants::IssuedCode;
+use crate::reply::found;
+use crate::state::MockState;
+
+/// Issues a code for `user_id` and sends the browser back with it. With a
+/// `browser`, the approval is remembered for `prompt=none`.
+pub fn approve(
+    mock: &MockState,
+    authorization: AuthorizeRequest,
+    user_id: &str,
+    browser: Option<&str>,
+) -> warp::reply::Response {
+    let now_ms = mock.clock.now_ms();
+    let issued = IssuedCode {
+        client_id: authorization.client_id.clone(),
+        redirect_uri: authorization.redirect_uri.clone(),
+        scopes: authorization.scopes.clone(),
+        user_id: user_id.to_string(),
+        code_challenge: authorization.code_challenge.clone(),
+        expires_at_ms: now_ms.saturating_add(mock.settings.code_lifetime.as_millis() as u64),
+    };
+    let code = {
+        let mut store = mock.store();
+        if let Some(browser) = browser.filter(|b| !b.is_empty()) {
+            store.remember_approval(browser, user_id, authorization.scope_key());
+        }
+        store.tick(now_ms);
+        store.issue_code(issued)
+    };
+    let mut pairs = vec![("code", code.as_str())];
+    if let Some(state) = authorization.state.as_deref() {
+        pairs.push(("state", state));
+    }
+    pairs.push(("iss", &mock.issuer));
+    found(&with_query(&authorization.redirect_uri, &pairs))
+}
+
+/// An error sent back to the client's redirect URI (RFC 6749 §4.1.2.1).
+pub fn refuse(
+    mock: &MockState,
+    redirect_uri: &str,
+    error: &str,
+    description: &str,
+    state: Option<&str>,
+) -> warp::reply::Response {
+    let mut pairs = vec![("error", error), ("error_description", description)];
+    if let Some(state) = state {
+        pairs.push(("state", state));
+    }
+    pairs.push(("iss", &mock.issuer));
+    found(&with_query(redirect_uri, &pairs))
+}
+
+/// Appends parameters to a URL that may already have a query (RFC 6749
+/// §3.1.2: the redirect URI's own query "MUST be retained").
+fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
+    match url::Url::parse(base) {
+        Ok(mut url) => {
+            url.query_pairs_mut().extend_pairs(pairs);
+            url.to_string()
+        }
+        Err(_) => base.to_string(),
+    }
+}

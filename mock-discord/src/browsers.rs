@@ -1,0 +1,53 @@
+//! What the mock remembers about the browsers that visit its consent page.
+//!
+//! A cookie tells one browser from another. It binds a consent form to the
+//! browser it was shown to (so another site cannot submit it), and it
+//! remembers what that browser approved (so `prompt=none` can skip the
+//! page, as Discord does).
+
+use crate::authorization_request::AuthorizeRequest;
+use std::collections::HashSet;
+
+/// The cookie that names a browser.
+pub const BROWSER_COOKIE: &str = "mock_discord_browser";
+
+/// The longest browser id accepted from a cookie; ours are 43 characters.
+pub const MAX_BROWSER_ID_LEN: usize = 64;
+
+/// An authorization request waiting for the person's decision. It lives on
+/// the server, keyed by the consent form's CSRF token, so the form cannot be
+/// edited to change the client, redirect or scopes it approves.
+#[derive(Debug, Clone)]
+pub struct PendingConsent {
+    pub request: AuthorizeRequest,
+    /// The browser that was shown the page (the value of its cookie).
+    pub browser: String,
+    pub expires_at_ms: u64,
+}
+
+/// A browser's past approvals: as whom it logged in, and which
+/// (client id, sorted scopes) it said yes to.
+#[derive(Debug, Default)]
+pub struct Remembered {
+    pub user_id: String,
+    pub approved: HashSet<(String, String)>,
+}
+
+impl Remembered {
+    /// Records a yes. Logging in as someone else forgets the other user's
+    /// approvals.
+    pub fn approve(&mut self, user_id: &str, scope_key: (String, String)) {
+        if self.user_id != user_id {
+            self.approved.clear();
+            self.user_id = user_id.to_string();
+        }
+        self.approved.insert(scope_key);
+    }
+
+    /// The user this browser already approved `request` as, if it did.
+    pub fn approved_user(&self, request: &AuthorizeRequest) -> Option<&str> {
+        self.approved
+            .contains(&request.scope_key())
+            .then_some(self.user_id.as_str())
+    }
+}
