@@ -1,17 +1,18 @@
-//! Step 2, `GET /auth`: the provider sends the browser back here.
+//! Steps 7 to 10, `GET /auth`: the provider sends the browser back here.
 //!
 //! RFC 6749 §4.1.2: the authorization response carries `code` and `state`
 //! (or `error`), and RFC 9207 adds `iss`. Nothing in it can be trusted
-//! until it is checked against the transaction this browser started.
+//! until it is checked against the transaction this browser started
+//! (step 7). Only then is the code traded for tokens (steps 8 and 9).
 
 use crate::tokens::Tokens;
-use common::{App, Problem, Transaction};
+use crate::transaction::Transaction;
+use common::{Answer, App, Problem};
 use http::StatusCode;
 use oauth2::basic::BasicErrorResponse;
 use oauth2::{AuthorizationCode, PkceCodeVerifier, RequestTokenError};
 use serde::Deserialize;
 use std::fmt;
-use warp::reply::Response;
 use warp::Reply;
 
 /// The parameters of the redirect back from the provider.
@@ -44,39 +45,36 @@ impl CallbackParams {
     }
 }
 
-/// `GET /auth`: completes the login and shows the tokens. Whatever the
-/// outcome, the transaction cookie is cleared: a callback URL works once.
-pub async fn auth(app: App, raw_query: String, cookies: Option<String>) -> Response {
-    let outcome = match CallbackParams::parse(&raw_query) {
-        Ok(params) => complete(&app, params, cookies.as_deref()).await,
-        Err(problem) => Err(problem),
+/// `GET /auth`: completes the login and shows the tokens (step 10).
+pub async fn auth(app: App, raw_query: String, cookies: Option<String>) -> Answer {
+    let shown = async {
+        let tokens = complete(&app, &raw_query, cookies.as_deref()).await?;
+        // no-store: a page of tokens must not stay in any cache.
+        Ok(common::respond::no_store(
+            warp::reply::json(&tokens).into_response(),
+        ))
     };
-    let mut response = match outcome {
-        Ok(tokens) => common::respond::no_store(warp::reply::json(&tokens).into_response()),
-        Err(problem) => problem.into_response(),
-    };
-    response.headers_mut().append(
-        http::header::SET_COOKIE,
-        Transaction::clear_cookie(app.cookies),
-    );
-    response
+    Transaction::end_with(app.cookies, shown.await)
 }
 
-/// Checks the callback against the transaction, then trades the code for
-/// tokens. Stage 2 calls this too, and only changes what happens after.
+/// Checks the callback against the transaction (step 7), then trades the
+/// code for tokens (steps 8 and 9). Stage 2 calls this too, and only
+/// changes what happens after.
 pub async fn complete(
     app: &App,
-    params: CallbackParams,
+    raw_query: &str,
     cookies: Option<&str>,
 ) -> Result<Tokens, Problem> {
-    // 1. Is there a login in progress in this browser at all?
+    let params = CallbackParams::parse(raw_query)?;
+
+    // 7a. Is there a login in progress in this browser at all?
     let transaction = Transaction::from_cookies(&app.keys, cookies, app.now()).ok_or_else(|| {
         Problem::bad_request(
             "No login in progress in this browser, or it expired or was already used. Start again at /login.",
         )
     })?;
 
-    // 2. Is this callback the answer to *that* login? (state, RFC 6749 §10.12)
+    // 7b. Is this callback the answer to *that* login? (state, RFC 6749 §10.12)
     //    Checked before anything else, errors included: a forged callback
     //    learns nothing and triggers nothing.
     let state = params.state.as_deref().unwrap_or_default();
@@ -86,7 +84,7 @@ pub async fn complete(
         ));
     }
 
-    // 3. Did it come from the provider we sent the browser to? (RFC 9207)
+    // 7c. Did it come from the provider we sent the browser to? (RFC 9207)
     if let Some(iss) = &params.iss {
         if *iss != transaction.issuer {
             return Err(Problem::bad_request(
@@ -95,7 +93,7 @@ pub async fn complete(
         }
     }
 
-    // 4. Did the person (or the provider) say no? (RFC 6749 §4.1.2.1)
+    // 7d. Did the person (or the provider) say no? (RFC 6749 §4.1.2.1)
     if let Some(error) = params.error {
         return Err(refused_at_provider(
             app,
@@ -104,7 +102,8 @@ pub async fn complete(
         ));
     }
 
-    // 5. Trade the code, with the PKCE verifier, for tokens (§4.1.3).
+    // 8. Trade the code, with the PKCE verifier, for tokens (§4.1.3), and
+    // 9. read the provider's answer (§5.1).
     let code = params
         .code
         .ok_or_else(|| Problem::bad_request("The callback has neither a code nor an error."))?;

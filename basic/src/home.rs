@@ -1,9 +1,7 @@
 //! `GET /`: the page with the login link.
 
 use askama::Template;
-use common::App;
-use warp::reply::Response;
-use warp::Reply;
+use common::{Answer, App};
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -13,19 +11,11 @@ struct HomePage<'a> {
     provider: &'a str,
 }
 
-pub fn page(app: App) -> Response {
-    let page = HomePage {
+pub fn page(app: App) -> Answer {
+    common::respond::page(&HomePage {
         title: "Stage 1: the authorization code flow",
         lesson: "Log in, and this stage shows you the token JSON the provider sent back: \
                  the access token, its type and lifetime, the refresh token and the granted scope.",
         provider: app.provider.display_name,
-    };
-    match page.render() {
-        Ok(html) => warp::reply::html(html).into_response(),
-        Err(_) => common::Problem::new(
-            http::StatusCode::INTERNAL_SERVER_ERROR,
-            "page rendering failed",
-        )
-        .into_response(),
-    }
+    })
 }

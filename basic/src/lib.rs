@@ -1,54 +1,45 @@
 //! # Stage 1: the authorization code flow, with state and PKCE
 //!
-//! The whole protocol in three routes, in the order it happens:
+//! The whole protocol (RFC 6749 §4.1), in the order it happens. The step
+//! numbers are those of the diagram in this crate's README.md:
 //!
-//! 1. `GET /` ([`home`]): a page with a "Log in with Discord" link.
-//! 2. `GET /login` ([`login`]): a fresh `state` and PKCE verifier are sealed
-//!    in an encrypted cookie, and the browser is sent (303) to Discord's
-//!    authorization page with the state and the verifier's hash.
-//! 3. `GET /auth` ([`callback`]): Discord sends the browser back with a
-//!    `code`. We check `state` (and `iss`) against the cookie, then trade
-//!    the code and the verifier for tokens, and show them ([`tokens`]).
+//! * Steps 1–2, `GET /login` ([`login`]): a fresh `state` and PKCE
+//!   verifier go into a [`transaction`], sealed in an encrypted cookie
+//!   ([`cookies`]), and the browser is sent (303) to Discord's
+//!   authorization page with the state and the verifier's hash.
+//! * Steps 3–6 happen at Discord: the consent page, and the redirect back
+//!   to us with a `code`.
+//! * Step 7, `GET /auth` ([`callback`]): `state` (and `iss`) are checked
+//!   against the cookie.
+//! * Steps 8–9: the code and the verifier are traded for [`tokens`].
+//! * Step 10: the tokens are shown.
 //!
-//! Everything else (configuration, the provider's URLs, the HTTP client,
-//! cookies, error answers, start-up) is plumbing from the `common` crate.
+//! `GET /` ([`home`]) is the page with the "Log in with Discord" link, and
+//! [`filters`] maps each route to its handler.
+//!
+//! Everything a lesson does not explain (configuration, the provider's URLs,
+//! the HTTP client, error answers, start-up) is plumbing from `common`.
 
 pub mod callback;
+pub mod cookies;
+pub mod filters;
 pub mod home;
 pub mod login;
 pub mod tokens;
+pub mod transaction;
 
-use common::{with_app, App};
+use common::{Answer, App};
 use std::convert::Infallible;
-use warp::reply::Response;
 use warp::Filter;
 
 /// The stage's routes. Paths come before methods, so that an unknown path
-/// is a 404 and a known path with the wrong method a 405.
-pub fn routes(app: App) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
-    // The page with the link.
-    let home = warp::path::end()
-        .and(warp::get())
-        .and(with_app(app.clone()))
-        .map(home::page);
-
-    // Step 1: send the browser to the provider, remembering state and PKCE.
-    let login = warp::path!("login")
-        .and(warp::get())
-        .and(with_app(app.clone()))
-        .map(login::login);
-
-    // Step 2: the provider sends the browser back; check it, trade the code.
-    let auth = warp::path!("auth")
-        .and(warp::get())
-        .and(with_app(app))
-        .and(common::raw_query())
-        .and(common::cookies::header())
-        .then(callback::auth);
-
-    home.or(login)
+/// is a 404 and a known path with the wrong method a 405; [`common::recover`]
+/// answers both, in the same JSON as every other failure.
+pub fn routes(app: App) -> impl Filter<Extract = (Answer,), Error = Infallible> + Clone {
+    filters::home(app.clone())
+        .or(filters::login(app.clone()))
         .unify()
-        .or(auth)
+        .or(filters::callback(app))
         .unify()
         .recover(common::recover)
         .unify()

@@ -1,13 +1,13 @@
-//! Step 1, `GET /login`: send the browser to the provider.
+//! Steps 1 and 2, `GET /login`: send the browser to the provider.
 //!
 //! RFC 6749 §4.1.1: "The client constructs the request URI by adding the
 //! following parameters … response_type, client_id, redirect_uri, scope,
 //! state". RFC 7636 adds `code_challenge` and `code_challenge_method`.
 
-use common::{App, Transaction};
+use crate::transaction::Transaction;
+use common::{Answer, App};
 use oauth2::{CsrfToken, PkceCodeChallenge, Scope};
 use url::Url;
-use warp::reply::Response;
 
 /// The scope this tutorial asks for: who you are, nothing more.
 pub const SCOPE: &str = "identify";
@@ -39,13 +39,14 @@ pub fn begin(app: &App) -> (Url, Transaction) {
     (authorize_url, transaction)
 }
 
-/// `GET /login`: 303 to the provider, with the transaction in a cookie.
-pub fn login(app: App) -> Response {
+/// `GET /login`: step 2, a 303 to the provider, with the transaction
+/// sealed in a cookie.
+pub fn login(app: App) -> Answer {
     let (authorize_url, transaction) = begin(&app);
     let mut response = common::respond::see_other(authorize_url.as_str());
     response.headers_mut().append(
         http::header::SET_COOKIE,
         transaction.to_cookie(&app.keys, app.cookies),
     );
-    response
+    Ok(response)
 }

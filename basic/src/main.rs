@@ -8,7 +8,7 @@ async fn main() -> ExitCode {
     let stage = StageInfo {
         name: "basic",
         title: "stage 1: the authorization code flow with state and PKCE",
-        callback_path: "/auth",
+        callback_path: basic::filters::CALLBACK_PATH,
     };
     common::run(stage, basic::routes).await
 }

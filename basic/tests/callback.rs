@@ -1,20 +1,18 @@
 //! What `/auth` refuses, and why.
 
 use bytes::Bytes;
-use common::testing::{location, path_and_query, query_param, Browser};
+use common::testing::{location, path_and_query, query_param, Browser, StageRoutes};
 use common::App;
+use mock_discord::config::default_user_id;
 use mock_discord::{submit_consent, Decision, MockDiscord, MockHandle};
 use serde_json::Value;
+use std::sync::LazyLock;
 
 const REDIRECT: &str = "http://127.0.0.1:5000/auth";
-const NELLY: &str = "80351110224678912";
 
-async fn setup() -> (
-    MockHandle,
-    Browser<
-        impl warp::Filter<Extract = (warp::reply::Response,), Error = std::convert::Infallible> + Clone,
-    >,
-) {
+static NELLY: LazyLock<String> = LazyLock::new(|| default_user_id("nelly"));
+
+async fn setup() -> (MockHandle, Browser<impl StageRoutes>) {
     let mock = MockDiscord::builder().spawn().await.unwrap();
     let browser = Browser::new(basic::routes(App::for_mock(&mock, REDIRECT)));
     (mock, browser)
@@ -46,7 +44,7 @@ fn with_param(path: &str, name: &str, value: Option<&str>) -> String {
 #[tokio::test]
 async fn a_login_shows_the_token_json() {
     let (mock, mut browser) = setup().await;
-    let response = browser.login(NELLY).await;
+    let response = browser.login(&NELLY).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
     let tokens: Value = serde_json::from_slice(response.body()).unwrap();
@@ -74,7 +72,9 @@ async fn a_login_shows_the_token_json() {
 #[tokio::test]
 async fn a_wrong_or_missing_state_is_400_and_no_token_is_requested() {
     let (mock, mut browser) = setup().await;
-    let callback = browser.consent(NELLY, Decision::Authorize).await;
+    let callback = browser
+        .login_until_callback(&NELLY, Decision::Authorize)
+        .await;
     for forged in [
         with_param(&callback, "state", Some("forged-state-value-000")),
         with_param(&callback, "state", None),
@@ -84,7 +84,9 @@ async fn a_wrong_or_missing_state_is_400_and_no_token_is_requested() {
         assert_eq!(response.status(), 400, "{forged}");
         assert!(detail(&response).contains("state"), "{}", detail(&response));
         // The failed callback ended the transaction: log in again for the next case.
-        browser.consent(NELLY, Decision::Authorize).await;
+        browser
+            .login_until_callback(&NELLY, Decision::Authorize)
+            .await;
     }
     assert!(mock.requests_to("/api/oauth2/token").is_empty());
 }
@@ -92,7 +94,9 @@ async fn a_wrong_or_missing_state_is_400_and_no_token_is_requested() {
 #[tokio::test]
 async fn a_callback_without_a_transaction_cookie_is_400() {
     let (mock, mut browser) = setup().await;
-    let callback = browser.consent(NELLY, Decision::Authorize).await;
+    let callback = browser
+        .login_until_callback(&NELLY, Decision::Authorize)
+        .await;
     browser.set_cookie("oauth_transaction", None);
     let response = browser.get(&callback).await;
     assert_eq!(response.status(), 400);
@@ -103,7 +107,9 @@ async fn a_callback_without_a_transaction_cookie_is_400() {
 #[tokio::test]
 async fn a_tampered_transaction_cookie_is_400() {
     let (mock, mut browser) = setup().await;
-    let callback = browser.consent(NELLY, Decision::Authorize).await;
+    let callback = browser
+        .login_until_callback(&NELLY, Decision::Authorize)
+        .await;
     let sealed = browser.cookie("oauth_transaction").unwrap().to_string();
     let mut bytes = sealed.into_bytes();
     bytes[10] = if bytes[10] == b'A' { b'B' } else { b'A' };
@@ -118,7 +124,9 @@ async fn a_tampered_transaction_cookie_is_400() {
 #[tokio::test]
 async fn a_replayed_callback_is_400() {
     let (mock, mut browser) = setup().await;
-    let callback = browser.consent(NELLY, Decision::Authorize).await;
+    let callback = browser
+        .login_until_callback(&NELLY, Decision::Authorize)
+        .await;
     let first = browser.get(&callback).await;
     assert_eq!(first.status(), 200);
     let set_cookie = first.headers()["set-cookie"].to_str().unwrap();
@@ -131,7 +139,7 @@ async fn a_replayed_callback_is_400() {
 #[tokio::test]
 async fn access_denied_is_a_clear_403() {
     let (mock, mut browser) = setup().await;
-    let callback = browser.consent(NELLY, Decision::Cancel).await;
+    let callback = browser.login_until_callback(&NELLY, Decision::Cancel).await;
     let response = browser.get(&callback).await;
     assert_eq!(response.status(), 403);
     let detail = detail(&response);
@@ -147,7 +155,9 @@ async fn access_denied_is_a_clear_403() {
 #[tokio::test]
 async fn a_provider_error_with_markup_is_shown_as_inert_json() {
     let (_mock, mut browser) = setup().await;
-    let callback = browser.consent(NELLY, Decision::Authorize).await;
+    let callback = browser
+        .login_until_callback(&NELLY, Decision::Authorize)
+        .await;
     let state = query_param(&callback, "state").unwrap();
     let attack = format!(
         "/auth?error=invalid_scope&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E&state={state}"
@@ -164,7 +174,9 @@ async fn a_provider_error_with_markup_is_shown_as_inert_json() {
 #[tokio::test]
 async fn an_iss_of_another_issuer_is_400() {
     let (mock, mut browser) = setup().await;
-    let callback = browser.consent(NELLY, Decision::Authorize).await;
+    let callback = browser
+        .login_until_callback(&NELLY, Decision::Authorize)
+        .await;
     let response = browser
         .get(&with_param(&callback, "iss", Some("https://evil.example")))
         .await;
@@ -177,7 +189,9 @@ async fn an_iss_of_another_issuer_is_400() {
 async fn without_iss_the_login_still_works() {
     // Discord itself does not send iss; its absence is not an error.
     let (_mock, mut browser) = setup().await;
-    let callback = browser.consent(NELLY, Decision::Authorize).await;
+    let callback = browser
+        .login_until_callback(&NELLY, Decision::Authorize)
+        .await;
     assert_eq!(
         browser
             .get(&with_param(&callback, "iss", None))
@@ -190,7 +204,9 @@ async fn without_iss_the_login_still_works() {
 #[tokio::test]
 async fn a_duplicated_parameter_is_400() {
     let (_mock, mut browser) = setup().await;
-    let callback = browser.consent(NELLY, Decision::Authorize).await;
+    let callback = browser
+        .login_until_callback(&NELLY, Decision::Authorize)
+        .await;
     let response = browser.get(&format!("{callback}&state=again")).await;
     assert_eq!(response.status(), 400);
 }
@@ -210,7 +226,7 @@ async fn the_pkce_verifier_reaches_the_provider_which_checks_it() {
     assert_eq!(challenge.len(), 43);
     let state = query_param(&authorize_url, "state").unwrap();
     assert!(state.len() >= 22, "at least 128 bits of state");
-    let callback = submit_consent(&authorize_url, NELLY, Decision::Authorize)
+    let callback = submit_consent(&authorize_url, &NELLY, Decision::Authorize)
         .await
         .unwrap();
     assert_eq!(browser.get(&path_and_query(&callback)).await.status(), 200);
@@ -221,9 +237,13 @@ async fn the_pkce_verifier_reaches_the_provider_which_checks_it() {
     // The victim's code, injected into the attacker's own login: the
     // attacker's verifier does not match the victim's challenge.
     let mut victim = Browser::new(basic::routes(App::for_mock(&mock, REDIRECT)));
-    let victims_callback = victim.consent(NELLY, Decision::Authorize).await;
+    let victims_callback = victim
+        .login_until_callback(&NELLY, Decision::Authorize)
+        .await;
     let stolen_code = query_param(&victims_callback, "code").unwrap();
-    let attackers_callback = browser.consent(NELLY, Decision::Authorize).await;
+    let attackers_callback = browser
+        .login_until_callback(&NELLY, Decision::Authorize)
+        .await;
     let injected = with_param(&attackers_callback, "code", Some(&stolen_code));
     let response = browser.get(&injected).await;
     assert_eq!(response.status(), 400);

@@ -2,113 +2,94 @@
 //! to the code. Random values (state, PKCE, code, tokens, ports, the sealed
 //! cookie) are replaced by labels.
 
-use common::testing::{location, query_param, Browser, Redactor};
+use common::testing::{location, path_and_query, query_param, Body, Browser, Transcript};
 use common::App;
+use mock_discord::config::default_user_id;
 use mock_discord::{submit_consent, Decision, MockDiscord};
 use serde_json::Value;
-use std::fmt::Write;
 
 const REDIRECT: &str = "http://127.0.0.1:5000/auth";
-const NELLY: &str = "80351110224678912";
-
-fn headers_of(response: &http::Response<bytes::Bytes>, names: &[&str]) -> String {
-    let mut out = String::new();
-    for name in names {
-        for value in response.headers().get_all(*name) {
-            writeln!(out, "    {name}: {}", value.to_str().unwrap()).unwrap();
-        }
-    }
-    out
-}
 
 #[tokio::test]
 async fn transcript_of_a_whole_login() {
     let mock = MockDiscord::builder().seed(1).spawn().await.unwrap();
     let app = App::for_mock(&mock, REDIRECT);
     let mut browser = Browser::new(basic::routes(app));
-    let mut redact = Redactor::default();
-    redact.hide(&mock.addr().port().to_string(), "mock-port");
-    let mut t = String::new();
+    let mut t = Transcript::new(&mock);
 
     let home = browser.get("/").await;
-    writeln!(t, "1. GET / -> {}", home.status()).unwrap();
+    t.line(format!("1. GET / -> {}", home.status()));
     let html = String::from_utf8_lossy(home.body());
     assert!(html.contains("href=\"/login\"") && html.contains("Log in with Discord"));
-    writeln!(
-        t,
-        "    (a page with a \"Log in with Discord\" link to /login)"
-    )
-    .unwrap();
+    t.line("    (a page with a \"Log in with Discord\" link to /login)");
 
     let login = browser.get("/login").await;
     let authorize_url = location(&login);
-    redact.hide_login(&authorize_url, browser.cookie("oauth_transaction").unwrap());
-    writeln!(t, "2. GET /login -> {}", login.status()).unwrap();
-    t += &headers_of(&login, &["location", "set-cookie", "cache-control"]);
+    t.redact
+        .hide_login(&authorize_url, browser.cookie("oauth_transaction").unwrap());
+    t.response(
+        "2. GET /login",
+        &login,
+        &["location", "set-cookie", "cache-control"],
+        Body::Hidden,
+    );
 
-    let callback = submit_consent(&authorize_url, NELLY, Decision::Authorize)
-        .await
-        .unwrap();
-    redact.hide(&query_param(&callback, "code").unwrap(), "code");
-    writeln!(
-        t,
-        "3. the provider's consent page: Nelly clicks Authorize -> 302"
+    let callback = submit_consent(
+        &authorize_url,
+        &default_user_id("nelly"),
+        Decision::Authorize,
     )
+    .await
     .unwrap();
-    writeln!(t, "    location: {callback}").unwrap();
+    t.redact
+        .hide(&query_param(&callback, "code").unwrap(), "code");
+    t.line("3. the provider's consent page: Nelly clicks Authorize -> 302");
+    t.line(format!("    location: {callback}"));
 
-    let callback_path = common::testing::path_and_query(&callback);
+    let callback_path = path_and_query(&callback);
     let auth = browser.get(&callback_path).await;
     let tokens: Value = serde_json::from_slice(auth.body()).unwrap();
-    redact.hide(tokens["access_token"].as_str().unwrap(), "access_token");
-    redact.hide(tokens["refresh_token"].as_str().unwrap(), "refresh_token");
-    redact.hide(&tokens["expires_at"].to_string(), "expires_at");
-    writeln!(t, "4. GET {callback_path} -> {}", auth.status()).unwrap();
-    t += &headers_of(&auth, &["content-type", "cache-control", "set-cookie"]);
-    writeln!(
-        t,
-        "    body: {}",
-        serde_json::to_string_pretty(&tokens)
-            .unwrap()
-            .replace('\n', "\n    ")
-    )
-    .unwrap();
+    t.redact
+        .hide(tokens["access_token"].as_str().unwrap(), "access_token");
+    t.redact
+        .hide(tokens["refresh_token"].as_str().unwrap(), "refresh_token");
+    t.redact
+        .hide(&tokens["expires_at"].to_string(), "expires_at");
+    t.response(
+        &format!("4. GET {callback_path}"),
+        &auth,
+        &["content-type", "cache-control", "set-cookie"],
+        Body::PrettyJson,
+    );
 
-    writeln!(t, "   meanwhile, the provider saw:").unwrap();
-    for exchange in mock.requests() {
-        writeln!(
-            t,
-            "    {} {} -> {}",
-            exchange.method, exchange.path, exchange.status
-        )
-        .unwrap();
-        if exchange.path.ends_with("/token") {
-            for (name, value) in &exchange.params {
+    t.provider_saw("   meanwhile, the provider saw:", &mock, |exchange| {
+        if !exchange.path.ends_with("/token") {
+            return Vec::new();
+        }
+        let mut lines: Vec<String> = exchange
+            .params
+            .iter()
+            .map(|(name, value)| match name.as_str() {
                 // The journal keeps four characters of each secret; those
                 // of the verifier are random, so they are labelled too.
-                let value = match name.as_str() {
-                    "code" | "code_verifier" => format!("[{name}, first 4 characters]"),
-                    _ => value.clone(),
-                };
-                writeln!(t, "      {name} = {value}").unwrap();
-            }
-            writeln!(
-                t,
-                "      authorization: {}",
-                exchange.authorization.clone().unwrap_or_default()
-            )
-            .unwrap();
-        }
-    }
+                "code" | "code_verifier" => format!("{name} = [{name}, first 4 characters]"),
+                _ => format!("{name} = {value}"),
+            })
+            .collect();
+        lines.push(format!(
+            "authorization: {}",
+            exchange.authorization.clone().unwrap_or_default()
+        ));
+        lines
+    });
 
     let replay = browser.get(&callback_path).await;
-    writeln!(
-        t,
-        "5. GET {callback_path} again (replay) -> {}",
-        replay.status()
-    )
-    .unwrap();
-    writeln!(t, "    body: {}", String::from_utf8_lossy(replay.body())).unwrap();
+    t.response(
+        &format!("5. GET {callback_path} again (replay)"),
+        &replay,
+        &[],
+        Body::Raw,
+    );
     assert_eq!(replay.status(), 400);
     assert_eq!(
         mock.requests_to("/api/oauth2/token").len(),
@@ -116,7 +97,7 @@ async fn transcript_of_a_whole_login() {
         "the replay never reached the provider"
     );
 
-    let text = redact.apply(&t);
+    let text = t.text();
     for secret in [
         "mock-client-secret",
         tokens["access_token"].as_str().unwrap(),

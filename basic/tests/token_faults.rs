@@ -2,9 +2,9 @@
 //! plays it). Each failure maps to a clear status, never a 500 or a hang,
 //! no secret shows in the answer or the logs, and the server keeps serving.
 
-use common::cookies::CookieKeys;
-use common::cookies::CookiePolicy;
 use common::testing::{location, query_param, Browser};
+use common::CookieKeys;
+use common::CookiePolicy;
 use common::{App, Provider, Upstream};
 use secrecy::SecretString;
 use serde_json::{json, Value};

@@ -1,14 +1,11 @@
-//! What the handlers of a stage share, and the start-up that builds it.
+//! The state every handler of a stage gets, and the filter that hands it
+//! over.
 
-use crate::config::{Config, ProviderSetup};
-use crate::cookies::{CookieKeys, CookiePolicy};
+use crate::clock::Clock;
+use crate::cookie_keys::{CookieKeys, CookiePolicy};
 use crate::provider::{OAuthClient, Provider};
 use crate::upstream::Upstream;
-use mock_discord::clock::Clock;
-use mock_discord::MockHandle;
 use std::convert::Infallible;
-use std::net::SocketAddr;
-use std::process::ExitCode;
 use std::sync::Arc;
 use warp::Filter;
 
@@ -25,9 +22,7 @@ pub struct App {
     /// `scheme://host:port` of this stage, as browsers see it: what an
     /// `Origin` header of our own pages says.
     pub public_origin: Arc<str>,
-    /// Every expiry the stage checks reads this clock: wall-clock time in
-    /// production. It is the mock's clock type, so a test can hand the
-    /// stage the mock's own clock and expire tokens on both sides at once.
+    /// Every expiry the stage checks reads this clock.
     pub clock: Clock,
 }
 
@@ -50,153 +45,17 @@ impl App {
             keys,
             cookies,
             public_origin: public_origin.into(),
-            clock: Clock::default(),
+            clock: Clock::wall(),
         })
     }
 
     /// Seconds since the Unix epoch, by [`App::clock`].
     pub fn now(&self) -> u64 {
-        self.clock.now_secs()
-    }
-
-    /// An app that logs in against a running mock, sharing its clock: what
-    /// tests use.
-    pub fn for_mock(mock: &MockHandle, redirect_uri: &str) -> App {
-        let mut app = App::new(
-            Provider::for_mock(mock),
-            redirect_uri,
-            CookieKeys::random().expect("randomness"),
-            CookiePolicy { secure: false },
-            Upstream::new().expect("an HTTP client"),
-        )
-        .expect("a valid redirect URI");
-        app.clock = mock.clock();
-        app
+        self.clock.now()
     }
 }
 
 /// Hands the app to a handler: `.and(with_app(app))`.
 pub fn with_app(app: App) -> impl Filter<Extract = (App,), Error = Infallible> + Clone {
     warp::any().map(move || app.clone())
-}
-
-/// The raw query string (`""` when there is none). The callback parses it
-/// itself, so that a malformed one is answered inside the handler.
-pub fn raw_query() -> impl Filter<Extract = (String,), Error = Infallible> + Clone {
-    warp::query::raw().or(warp::any().map(String::new)).unify()
-}
-
-/// What a stage tells `run` about itself.
-pub struct StageInfo {
-    pub name: &'static str,
-    pub title: &'static str,
-    /// Our callback paths, registered with the embedded mock.
-    pub callback_path: &'static str,
-}
-
-/// Why a stage could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    #[error("configuration error: {0}")]
-    Config(#[from] crate::config::ConfigError),
-    #[error("the embedded mock Discord could not start: {0}")]
-    Mock(#[from] mock_discord::StartError),
-    #[error("cookie keys: {0}")]
-    Keys(#[from] crate::cookies::KeyError),
-    #[error("the HTTP client could not be built: {0}")]
-    Http(#[from] reqwest::Error),
-    #[error("invalid redirect URI: {0}")]
-    RedirectUri(#[from] url::ParseError),
-    #[error("{0}")]
-    Bind(#[from] crate::server::BindError),
-}
-
-/// Everything `main` does: read the configuration, start the mock if
-/// offline, build the app, print where to go, and serve until Ctrl-C.
-pub async fn run<F, R>(stage: StageInfo, routes: R) -> ExitCode
-where
-    R: FnOnce(App) -> F,
-    F: Filter + Clone + Send + Sync + 'static,
-    F::Extract: warp::Reply,
-{
-    crate::server::init_logging();
-    match start(stage, routes).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-async fn start<F, R>(stage: StageInfo, routes: R) -> Result<(), StartupError>
-where
-    R: FnOnce(App) -> F,
-    F: Filter + Clone + Send + Sync + 'static,
-    F::Extract: warp::Reply,
-{
-    let config = Config::from_env()?;
-    let redirect_uri = config.public_url_for(stage.callback_path);
-    let (provider, mock) = provider_for(&config, &redirect_uri).await?;
-    let keys = match &config.session_secret {
-        Some(secret) => CookieKeys::from_secret(secret)?,
-        None => CookieKeys::random()?,
-    };
-    let cookies = CookiePolicy {
-        secure: config.cookies_need_secure(),
-    };
-    let mut app = App::new(provider, &redirect_uri, keys, cookies, Upstream::new()?)?;
-    if let Some(mock) = &mock {
-        // Offline, the stage and the mock share one clock: moving the mock's
-        // clock (POST /__mock/clock) expires tokens for both at once.
-        app.clock = mock.clock();
-    }
-    print_banner(&stage, &config, &app, mock.as_ref());
-    let addr = SocketAddr::new(config.host, config.port);
-    crate::server::serve(routes(app).with(crate::server::request_log()), addr).await?;
-    drop(mock);
-    Ok(())
-}
-
-/// Discord as configured, or the embedded mock in offline mode.
-pub async fn provider_for(
-    config: &Config,
-    redirect_uri: &str,
-) -> Result<(Provider, Option<MockHandle>), StartupError> {
-    Ok(match &config.provider {
-        ProviderSetup::Discord {
-            client_id,
-            client_secret,
-            base_url,
-        } => (
-            Provider::discord(base_url, client_id.clone(), client_secret.clone()),
-            None,
-        ),
-        ProviderSetup::Offline => {
-            let mock = crate::offline::start_mock(&[redirect_uri.to_string()]).await?;
-            (Provider::for_mock(&mock), Some(mock))
-        }
-    })
-}
-
-fn print_banner(stage: &StageInfo, config: &Config, app: &App, mock: Option<&MockHandle>) {
-    let open = config.public_url.as_str().trim_end_matches('/');
-    println!();
-    println!("{} — {}", stage.name, stage.title);
-    println!("  Open {open} in your browser.");
-    match mock {
-        Some(mock) => {
-            println!(
-                "  Offline mode: no DISCORD_CLIENT_ID/DISCORD_CLIENT_SECRET, so a mock Discord runs in this process at {}.",
-                mock.base_url()
-            );
-            println!("  Watch the flow at {}/__mock", mock.base_url());
-        }
-        None => println!("  Logging in with Discord at {}.", app.provider.issuer),
-    }
-    if config.session_secret.is_none() {
-        println!("  SESSION_SECRET is unset: cookies use a random key and stop working when this process stops.");
-    }
-    println!("  Press Ctrl-C to stop.");
-    println!();
 }

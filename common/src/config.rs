@@ -33,8 +33,6 @@ pub struct Config {
     pub provider: ProviderSetup,
     /// The master key for cookie encryption, when one was given.
     pub session_secret: Option<SecretString>,
-    /// Stage 3's database; the other stages ignore it.
-    pub database_url: Option<String>,
 }
 
 /// The smallest master key `cookie::Key::derive_from` accepts. Checking it
@@ -163,7 +161,6 @@ impl Config {
             public_url,
             provider,
             session_secret,
-            database_url: get("DATABASE_URL"),
         })
     }
 

@@ -1,39 +1,46 @@
 //! # common
 //!
-//! The plumbing every stage shares, so that each stage's own crate holds
-//! only its lesson. In the order a request meets them:
+//! The plumbing every stage shares, and nothing a lesson explains: the
+//! OAuth2 flow, cookie sealing and sessions live in the stages' own crates.
+//! In the order a request meets them:
 //!
 //! * [`config`]: the environment (and `.env`), checked at start-up.
+//! * [`stage`]: `run`, the whole of a stage's `main`.
+//! * [`offline`]: with no credentials, the mock Discord in this process.
 //! * [`provider`]: Discord's endpoints from one base URL, and the `oauth2`
 //!   client built on them.
-//! * [`offline`]: with no credentials, the mock Discord in this process.
-//! * [`app`]: the state handlers share, and `run`, the whole of `main`.
-//! * [`cookies`]: encrypted cookies and the attributes they get.
-//! * [`transaction`]: state, PKCE verifier and issuer, kept in such a
-//!   cookie between `/login` and `/auth`.
+//! * [`app`]: the state handlers share, and `with_app`, the filter that
+//!   hands it over.
+//! * [`filters`]: reading a request: its raw query, its `Cookie` header.
+//! * [`cookie_keys`]: the key that seals cookies, and their `Secure` flag.
+//! * [`clock`]: the time every expiry is checked against.
 //! * [`upstream`]: the one strict HTTP client that talks to the provider.
 //! * [`problem`]: every failure as a status and `{"detail": "…"}`.
-//! * [`respond`]: redirects and `no-store`.
+//! * [`respond`]: redirects, pages, `no-store`.
 //! * [`server`]: logging, binding, graceful shutdown.
 //! * `testing` (feature `testing`): a browser that keeps cookies over
 //!   `warp::test`, and a redactor for transcripts: the stages' tests use them.
 
 pub mod app;
+pub mod clock;
 pub mod config;
-pub mod cookies;
+pub mod cookie_keys;
+pub mod filters;
 pub mod offline;
 pub mod problem;
 pub mod provider;
 pub mod respond;
 pub mod server;
+pub mod stage;
 #[cfg(feature = "testing")]
 pub mod testing;
-pub mod transaction;
 pub mod upstream;
 
-pub use app::{raw_query, run, with_app, App, StageInfo};
+pub use app::{with_app, App};
+pub use clock::Clock;
 pub use config::Config;
-pub use problem::{recover, Problem};
+pub use cookie_keys::{CookieKeys, CookiePolicy};
+pub use problem::{recover, Answer, Problem};
 pub use provider::Provider;
-pub use transaction::Transaction;
+pub use stage::{run, StageInfo};
 pub use upstream::{Upstream, UpstreamError};

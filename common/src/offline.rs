@@ -1,8 +1,15 @@
 //! Offline mode: with no Discord credentials, the stage starts the mock
 //! Discord inside its own process, so that `cargo run -p basic` works on a
-//! fresh machine with no account and no network.
+//! fresh machine with no account and no network. Tests build their apps
+//! against a mock the same way.
 
+use crate::app::App;
+use crate::clock::{Clock, TimeSource};
+use crate::cookie_keys::{CookieKeys, CookiePolicy};
+use crate::provider::Provider;
+use crate::upstream::Upstream;
 use mock_discord::{MockDiscord, MockHandle, StartError};
+use secrecy::SecretString;
 use std::net::SocketAddr;
 
 /// Where the embedded mock listens when that port is free.
@@ -26,4 +33,47 @@ pub async fn start_mock(redirect_uris: &[String]) -> Result<MockHandle, StartErr
         }
     };
     builder.spawn_on(listener)
+}
+
+/// The mock's clock is a source of time for the stage.
+impl TimeSource for mock_discord::clock::Clock {
+    fn now_secs(&self) -> u64 {
+        mock_discord::clock::Clock::now_secs(self)
+    }
+}
+
+/// A stage clock that reads `mock`'s clock.
+pub fn clock_of(mock: &MockHandle) -> Clock {
+    Clock::from_source(mock.clock())
+}
+
+impl Provider {
+    /// Discord's endpoints on a running mock, with the mock's registered
+    /// client: what offline mode and the tests log in against.
+    pub fn for_mock(mock: &MockHandle) -> Provider {
+        let client = mock.client();
+        let base = url::Url::parse(mock.base_url()).expect("the mock's base URL is a URL");
+        Provider::discord(
+            &base,
+            client.client_id,
+            SecretString::from(client.client_secret),
+        )
+    }
+}
+
+impl App {
+    /// An app that logs in against a running mock, sharing its clock: what
+    /// tests use.
+    pub fn for_mock(mock: &MockHandle, redirect_uri: &str) -> App {
+        let mut app = App::new(
+            Provider::for_mock(mock),
+            redirect_uri,
+            CookieKeys::random().expect("randomness"),
+            CookiePolicy { secure: false },
+            Upstream::new().expect("an HTTP client"),
+        )
+        .expect("a valid redirect URI");
+        app.clock = clock_of(mock);
+        app
+    }
 }

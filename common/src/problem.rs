@@ -1,8 +1,19 @@
 //! Every failure is an answer: a status and `{"detail": "…"}`.
 //!
-//! Handlers reject with a [`Problem`]; one [`recover`] turns it (and warp's
-//! own rejections: unknown path, wrong method, bad query) into JSON. JSON
-//! needs no HTML escaping, so a provider's error text can be shown as is.
+//! There is one failure type, [`Problem`], and it reaches the browser one
+//! of two ways:
+//!
+//! * A **handler** returns an [`Answer`], `Result<Response, Problem>`, and
+//!   uses `?` on anything that can fail. warp answers either side (it
+//!   implements `Reply` for a `Result` of two replies), so an `Err` is sent
+//!   as it is, with the cookies it carries.
+//! * A **filter** that guards a route (stage 2's "logged in?") rejects with
+//!   a `Problem`, and [`recover`], at the end of a stage's routes, turns it
+//!   into the same answer. `recover` also answers warp's own rejections
+//!   (unknown path, wrong method) in the same shape.
+//!
+//! JSON needs no HTML escaping, so a provider's error text can be shown as
+//! it is.
 
 use crate::upstream::UpstreamError;
 use http::{header, HeaderValue, StatusCode};
@@ -11,6 +22,9 @@ use std::convert::Infallible;
 use warp::reply::Response;
 use warp::{Rejection, Reply};
 
+/// What every handler and every stage's routes answer with.
+pub type Answer = Result<Response, Problem>;
+
 /// A failure with the status and message the user should get.
 #[derive(Debug, Clone)]
 pub struct Problem {
@@ -18,6 +32,9 @@ pub struct Problem {
     pub detail: String,
     /// For 503: when to try again (the provider's `Retry-After`).
     pub retry_after: Option<u64>,
+    /// `Set-Cookie` headers to send with it: a failed callback still ends
+    /// its login transaction, a refused session is deleted.
+    pub cookies: Vec<HeaderValue>,
 }
 
 impl Problem {
@@ -26,6 +43,7 @@ impl Problem {
             status,
             detail: detail.into(),
             retry_after: None,
+            cookies: Vec::new(),
         }
     }
 
@@ -38,9 +56,10 @@ impl Problem {
         Problem::new(StatusCode::UNAUTHORIZED, "Not logged in")
     }
 
-    /// 403: we know who you are, and you may not.
-    pub fn insufficient_permissions() -> Problem {
-        Problem::new(StatusCode::FORBIDDEN, "Insufficient permissions")
+    /// The same problem, sending this `Set-Cookie` header too.
+    pub fn with_cookie(mut self, set_cookie: HeaderValue) -> Problem {
+        self.cookies.push(set_cookie);
+        self
     }
 
     /// What to tell the user when the provider gave no usable answer. Our
@@ -52,9 +71,11 @@ impl Problem {
                 format!("{provider} did not answer in time. Try again in a moment."),
             ),
             UpstreamError::RateLimited { retry_after } => Problem {
-                status: StatusCode::SERVICE_UNAVAILABLE,
-                detail: format!("{provider} is rate limiting this application. Try again later."),
                 retry_after: Some(retry_after.unwrap_or(1)),
+                ..Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("{provider} is rate limiting this application. Try again later."),
+                )
             },
             UpstreamError::Unauthorized => Problem::not_logged_in(),
             other => Problem::new(
@@ -65,7 +86,8 @@ impl Problem {
     }
 }
 
-// warp turns any `Reject` into a `Rejection`, so handlers can write `?`.
+// warp carries any `Reject` type inside a `Rejection`: what guard filters
+// reject with.
 impl warp::reject::Reject for Problem {}
 
 #[derive(Serialize)]
@@ -84,12 +106,15 @@ impl Reply for Problem {
         if let Some(seconds) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
+        for cookie in self.cookies {
+            headers.append(header::SET_COOKIE, cookie);
+        }
         response
     }
 }
 
-/// The one place rejections become answers.
-pub async fn recover(rejection: Rejection) -> Result<Response, Infallible> {
+/// The one place rejections become answers: `routes.recover(recover)`.
+pub async fn recover(rejection: Rejection) -> Result<Answer, Infallible> {
     let problem = if let Some(problem) = rejection.find::<Problem>() {
         problem.clone()
     } else if rejection.is_not_found() {
@@ -113,5 +138,5 @@ pub async fn recover(rejection: Rejection) -> Result<Response, Infallible> {
         tracing::error!(?rejection, "unhandled rejection");
         Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
     };
-    Ok(problem.into_response())
+    Ok(Err(problem))
 }

@@ -50,18 +50,6 @@ impl Provider {
         }
     }
 
-    /// Discord's endpoints on a running mock, with the mock's registered
-    /// client: what offline mode and the tests log in against.
-    pub fn for_mock(mock: &mock_discord::MockHandle) -> Provider {
-        let client = mock.client();
-        let base = Url::parse(mock.base_url()).expect("the mock's base URL is a URL");
-        Provider::discord(
-            &base,
-            client.client_id,
-            SecretString::from(client.client_secret),
-        )
-    }
-
     /// `{api_base}{path}`, e.g. `api_url("/users/@me")`.
     pub fn api_url(&self, path: &str) -> String {
         format!("{}{}", self.api_base.as_str().trim_end_matches('/'), path)

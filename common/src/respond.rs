@@ -1,5 +1,6 @@
 //! Small answers every stage gives.
 
+use crate::problem::{Answer, Problem};
 use http::{header, HeaderValue, StatusCode};
 use warp::reply::Response;
 use warp::Reply;
@@ -14,11 +15,22 @@ pub fn see_other(location: &str) -> Response {
     no_store(response)
 }
 
-/// `Cache-Control: no-store`: for answers that hold tokens or set cookies,
-/// so that no cache (the browser's back button included) keeps a copy.
+/// `Cache-Control: no-store`: for answers that hold tokens, set cookies or
+/// show who is logged in, so that no cache (the browser's back button
+/// included) keeps a copy.
 pub fn no_store(mut response: Response) -> Response {
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// An HTML page from an askama template (which escapes every value it
+/// inserts), not stored by caches: a page may name the logged-in user.
+pub fn page(template: &impl askama::Template) -> Answer {
+    let html = template.render().map_err(|error| {
+        tracing::error!(%error, "a page template failed to render");
+        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "page rendering failed")
+    })?;
+    Ok(no_store(warp::reply::html(html).into_response()))
 }

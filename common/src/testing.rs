@@ -1,11 +1,25 @@
 //! Test helpers for the stages (feature `testing`): a tiny browser over
-//! `warp::test` that keeps cookies, and a redactor for transcripts.
+//! `warp::test` that keeps cookies, and transcripts of a flow with their
+//! random values redacted.
 
+use crate::problem::Answer;
 use bytes::Bytes;
 use http::Response;
-use mock_discord::{submit_consent, Decision};
+use mock_discord::{submit_consent, Decision, Exchange, MockHandle};
 use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::fmt::Write;
 use warp::{Filter, Reply};
+
+/// What every stage's `routes(app)` returns.
+pub trait StageRoutes:
+    Filter<Extract = (Answer,), Error = Infallible> + Clone + Send + Sync + 'static
+{
+}
+impl<T: Filter<Extract = (Answer,), Error = Infallible> + Clone + Send + Sync + 'static> StageRoutes
+    for T
+{
+}
 
 /// Keeps cookies between requests to one stage, as a browser would.
 pub struct Browser<F> {
@@ -87,9 +101,10 @@ where
         }
     }
 
-    /// `/login`, the mock's consent page (as `user`, with `decision`), and
-    /// back: returns the callback path with its query, not yet visited.
-    pub async fn consent(&mut self, user: &str, decision: Decision) -> String {
+    /// `GET /login`, then the mock's consent page (as `user`, with
+    /// `decision`): returns the callback path with its query, not yet
+    /// visited.
+    pub async fn login_until_callback(&mut self, user: &str, decision: Decision) -> String {
         let login = self.get("/login").await;
         assert_eq!(login.status(), 303, "/login must redirect");
         let authorize_url = location(&login);
@@ -101,7 +116,7 @@ where
 
     /// A whole login: returns the callback's response.
     pub async fn login(&mut self, user: &str) -> Response<Bytes> {
-        let callback = self.consent(user, Decision::Authorize).await;
+        let callback = self.login_until_callback(user, Decision::Authorize).await;
         self.get(&callback).await
     }
 }
@@ -195,5 +210,101 @@ impl Redactor {
             text = text.replace(secret, label);
         }
         text
+    }
+}
+
+/// How a transcript shows a response's body.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Body {
+    Hidden,
+    /// As it came, unless empty or HTML.
+    Raw,
+    /// JSON, indented.
+    PrettyJson,
+}
+
+/// A flow, step by step, as text for a snapshot that a learner can read
+/// next to the code. Random values are replaced by labels ([`Redactor`]).
+pub struct Transcript {
+    text: String,
+    pub redact: Redactor,
+}
+
+impl Transcript {
+    /// A transcript of a flow against `mock` (whose port is random).
+    pub fn new(mock: &MockHandle) -> Transcript {
+        let mut redact = Redactor::default();
+        redact.hide(&mock.addr().port().to_string(), "mock-port");
+        Transcript {
+            text: String::new(),
+            redact,
+        }
+    }
+
+    pub fn line(&mut self, line: impl std::fmt::Display) {
+        writeln!(self.text, "{line}").expect("writing to a String");
+    }
+
+    /// `{step} -> {status}`, the `headers` named, and the body.
+    pub fn response(
+        &mut self,
+        step: &str,
+        response: &Response<Bytes>,
+        headers: &[&str],
+        body: Body,
+    ) {
+        self.line(format!("{step} -> {}", response.status()));
+        for name in headers {
+            for value in response.headers().get_all(*name) {
+                self.line(format!(
+                    "    {name}: {}",
+                    value.to_str().unwrap_or("(not text)")
+                ));
+            }
+        }
+        let is_html = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+        match body {
+            Body::Hidden => {}
+            Body::Raw if response.body().is_empty() || is_html => {}
+            Body::Raw => self.line(format!(
+                "    body: {}",
+                String::from_utf8_lossy(response.body())
+            )),
+            Body::PrettyJson => {
+                let json: serde_json::Value =
+                    serde_json::from_slice(response.body()).expect("a JSON body");
+                let pretty = serde_json::to_string_pretty(&json).expect("JSON prints");
+                self.line(format!("    body: {}", pretty.replace('\n', "\n    ")));
+            }
+        }
+    }
+
+    /// Every exchange the mock saw, under `heading`, each followed by the
+    /// lines `details` picks out of it.
+    pub fn provider_saw(
+        &mut self,
+        heading: &str,
+        mock: &MockHandle,
+        details: impl Fn(&Exchange) -> Vec<String>,
+    ) {
+        self.line(heading);
+        for exchange in mock.requests() {
+            self.line(format!(
+                "    {} {} -> {}",
+                exchange.method, exchange.path, exchange.status
+            ));
+            for detail in details(&exchange) {
+                self.line(format!("      {detail}"));
+            }
+        }
+    }
+
+    /// The transcript, redacted.
+    pub fn text(&self) -> String {
+        self.redact.apply(&self.text)
     }
 }

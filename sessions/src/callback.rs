@@ -1,54 +1,47 @@
-//! `GET /auth`, stage 2: stage 1's checks and code exchange, then a session
-//! instead of a page of tokens.
+//! `GET /auth`, stage 2: stage 1's checks and code exchange (steps 7 to 9),
+//! then a session instead of a page of tokens.
 
+use crate::app::SessionApp;
 use crate::session::Session;
-use crate::Sessions;
-use basic::callback::{complete, CallbackParams};
-use common::{Problem, Transaction};
+use basic::callback::complete;
+use basic::transaction::Transaction;
+use common::{Answer, Problem};
 use serde::Deserialize;
 use std::sync::Arc;
-use warp::reply::Response;
-use warp::Reply;
 
-/// The part of Discord's user object the session keeps.
+/// The part of Discord's user object the session keeps: the names.
 #[derive(Deserialize)]
-pub struct UserName {
+pub struct DiscordUserNames {
     pub username: String,
     pub global_name: Option<String>,
 }
 
-pub async fn auth(stage: Arc<Sessions>, raw_query: String, cookies: Option<String>) -> Response {
-    let app = &stage.app;
-    let outcome = async {
-        let params = CallbackParams::parse(&raw_query)?;
-        let tokens = complete(app, params, cookies.as_deref()).await?;
+impl DiscordUserNames {
+    /// What Discord shows: the display name, or else the username.
+    pub fn display_name(self) -> String {
+        self.global_name.unwrap_or(self.username)
+    }
+}
+
+pub async fn auth(app: Arc<SessionApp>, raw_query: String, cookies: Option<String>) -> Answer {
+    let app = &app.app;
+    let logged_in = async {
+        let tokens = complete(app, &raw_query, cookies.as_deref()).await?;
         // Ask once who logged in, for the home page's "Logged in as …".
-        let user: UserName = app
+        let names: DiscordUserNames = app
             .upstream
             .get_json(&app.provider.api_url("/users/@me"), &tokens.access_token)
             .await
             .map_err(|e| Problem::upstream(app.provider.display_name, &e))?;
-        let name = user.global_name.unwrap_or(user.username);
-        Ok::<_, Problem>(Session::new(tokens, name, app.now()))
-    }
-    .await;
-
-    let mut response = match outcome {
-        Ok(session) => {
-            // 303: the browser GETs /users/me, and a reload there does not
-            // replay this callback.
-            let mut response = common::respond::see_other("/users/me");
-            response.headers_mut().append(
-                http::header::SET_COOKIE,
-                session.to_cookie(&app.keys, app.cookies),
-            );
-            response
-        }
-        Err(problem) => problem.into_response(),
+        let session = Session::new(tokens, names.display_name(), app.now());
+        // 303: the browser GETs /users/me, and a reload there does not
+        // replay this callback.
+        let mut response = common::respond::see_other("/users/me");
+        response.headers_mut().append(
+            http::header::SET_COOKIE,
+            session.to_cookie(&app.keys, app.cookies),
+        );
+        Ok(response)
     };
-    response.headers_mut().append(
-        http::header::SET_COOKIE,
-        Transaction::clear_cookie(app.cookies),
-    );
-    response
+    Transaction::end_with(app.cookies, logged_in.await)
 }

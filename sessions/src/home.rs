@@ -1,11 +1,10 @@
 //! `GET /`: whether you are logged in, and as whom.
 
-use crate::profile::current_user_name;
-use crate::Sessions;
+use crate::app::SessionApp;
+use crate::session::Session;
 use askama::Template;
+use common::Answer;
 use std::sync::Arc;
-use warp::reply::Response;
-use warp::Reply;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -15,17 +14,12 @@ struct HomePage<'a> {
     user_name: Option<String>,
 }
 
-pub fn page(stage: Arc<Sessions>, cookies: Option<String>) -> Response {
-    let page = HomePage {
-        provider: stage.app.provider.display_name,
-        user_name: current_user_name(&stage, cookies.as_deref()),
-    };
-    match page.render() {
-        Ok(html) => common::respond::no_store(warp::reply::html(html).into_response()),
-        Err(_) => common::Problem::new(
-            http::StatusCode::INTERNAL_SERVER_ERROR,
-            "page rendering failed",
-        )
-        .into_response(),
-    }
+/// The page reads the session without refreshing it: showing a name needs
+/// no valid access token.
+pub fn page(app: Arc<SessionApp>, cookies: Option<String>) -> Answer {
+    let session = Session::from_cookies(&app.app.keys, cookies.as_deref());
+    common::respond::page(&HomePage {
+        provider: app.app.provider.display_name,
+        user_name: session.map(|s| s.user_name),
+    })
 }

@@ -8,7 +8,7 @@ async fn main() -> ExitCode {
     let stage = StageInfo {
         name: "sessions",
         title: "stage 2: an encrypted session cookie, refresh and logout",
-        callback_path: "/auth",
+        callback_path: basic::filters::CALLBACK_PATH,
     };
     common::run(stage, sessions::routes).await
 }

@@ -1,21 +1,23 @@
 //! The session: what the server remembers about a logged-in browser, kept
 //! in that browser, encrypted.
 //!
-//! The cookie is *private* (encrypted and authenticated), not merely
-//! *signed*. The original Python tutorial used a signed cookie (Starlette's
+//! The cookie is sealed by stage 1's [`basic::cookies`]: *private*
+//! (encrypted and authenticated), not merely *signed*. The FastAPI tutorial
+//! this project grew from used a signed cookie (Starlette's
 //! `SessionMiddleware`): base64 JSON anyone holding it can decode, access
 //! token included. Here the holder sees only ciphertext; see
 //! `tests/session_cookie.rs`, which searches the cookie for the token.
 
+use basic::cookies;
 use basic::tokens::Tokens;
-use common::cookies::{self, CookieKeys, CookiePolicy};
+use common::cookie_keys::{CookieKeys, CookiePolicy};
 use http::HeaderValue;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::time::Duration;
 
 pub const SESSION_COOKIE: &str = "session";
-/// As in the original tutorial: a week, Discord's access token lifetime.
+/// As in the FastAPI tutorial: a week, Discord's access token lifetime.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// One-letter field names keep the cookie small: browsers drop cookies
@@ -57,7 +59,7 @@ impl Session {
             access_token: tokens.access_token,
             refresh_token: tokens.refresh_token,
             // A provider that leaves out expires_in gets a conservative hour.
-            expires_at: tokens.expires_at.unwrap_or(now + 3600),
+            expires_at: tokens.expires_at.unwrap_or(now.saturating_add(3600)),
             scope: tokens.scope,
             user_name,
         }

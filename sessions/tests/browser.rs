@@ -131,7 +131,7 @@ async fn consent_as_ada(client: &Client) {
         .for_element(Locator::Id("authorize"))
         .await
         .expect("the consent page");
-    click(client, Locator::Id(&format!("user-{ADA}"))).await;
+    click(client, Locator::Id(&format!("user-{}", *ADA))).await;
     click(client, Locator::Id("authorize")).await;
 }
 
@@ -175,7 +175,7 @@ async fn a_real_browser_logs_in_with_both_stages() {
     consent_as_ada(&client).await;
     wait_for_path(&client, "/users/me").await;
     let me: Value = serde_json::from_str(&body_text(&client).await).expect("the user JSON");
-    assert_eq!(me["id"], ADA);
+    assert_eq!(me["id"], ADA.as_str());
     assert_eq!(me["global_name"], "Ada Lovelace");
 
     client.goto(&format!("{base}/privileged")).await.unwrap();

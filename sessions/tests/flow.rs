@@ -3,96 +3,67 @@
 
 mod support;
 
-use common::testing::{location, path_and_query, query_param, Browser, Redactor};
+use common::testing::{location, path_and_query, query_param, Body, Browser, Transcript};
 use mock_discord::{submit_consent, Decision};
-use std::fmt::Write;
 use support::*;
 
-fn show(t: &mut String, step: &str, response: &http::Response<bytes::Bytes>) {
-    writeln!(t, "{step} -> {}", response.status()).unwrap();
-    for name in ["location", "set-cookie"] {
-        for value in response.headers().get_all(name) {
-            writeln!(t, "    {name}: {}", value.to_str().unwrap()).unwrap();
-        }
-    }
-    if !response.body().is_empty()
-        && !response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html")
-    {
-        writeln!(t, "    body: {}", String::from_utf8_lossy(response.body())).unwrap();
-    }
-}
+const SHOWN: &[&str] = &["location", "set-cookie"];
 
 #[tokio::test]
 async fn transcript_of_login_use_and_logout() {
     let mock = mock().await;
     let mut browser = Browser::new(stage(&mock));
-    let mut redact = Redactor::default();
-    redact.hide(&mock.addr().port().to_string(), "mock-port");
-    let mut t = String::new();
+    let mut t = Transcript::new(&mock);
 
     let login = browser.get("/login").await;
     let authorize_url = location(&login);
-    redact.hide_login(&authorize_url, browser.cookie("oauth_transaction").unwrap());
-    show(&mut t, "1. GET /login", &login);
+    t.redact
+        .hide_login(&authorize_url, browser.cookie("oauth_transaction").unwrap());
+    t.response("1. GET /login", &login, SHOWN, Body::Raw);
 
-    let callback = submit_consent(&authorize_url, NELLY, Decision::Authorize)
+    let callback = submit_consent(&authorize_url, &NELLY, Decision::Authorize)
         .await
         .unwrap();
-    redact.hide(&query_param(&callback, "code").unwrap(), "code");
-    writeln!(
-        t,
+    t.redact
+        .hide(&query_param(&callback, "code").unwrap(), "code");
+    t.line(format!(
         "2. consent page: Nelly clicks Authorize -> 302 {callback}"
-    )
-    .unwrap();
+    ));
 
     let auth = browser.get(&path_and_query(&callback)).await;
-    redact.hide(browser.cookie("session").unwrap(), "sealed session");
-    show(&mut t, "3. GET /auth?code&state&iss", &auth);
+    t.redact
+        .hide(browser.cookie("session").unwrap(), "sealed session");
+    t.response("3. GET /auth?code&state&iss", &auth, SHOWN, Body::Raw);
 
-    show(&mut t, "4. GET /users/me", &browser.get("/users/me").await);
-    show(
-        &mut t,
-        "5. GET /privileged",
-        &browser.get("/privileged").await,
-    );
+    let me = browser.get("/users/me").await;
+    t.response("4. GET /users/me", &me, SHOWN, Body::Raw);
+    let privileged = browser.get("/privileged").await;
+    t.response("5. GET /privileged", &privileged, SHOWN, Body::Raw);
     let home = browser.get("/").await;
     assert!(String::from_utf8_lossy(home.body())
         .contains("Logged in as <strong id=\"user-name\">Nelly</strong>"));
-    writeln!(
-        t,
+    t.line(format!(
         "6. GET / -> {} (\"Logged in as Nelly\", a Log out button)",
         home.status()
-    )
-    .unwrap();
+    ));
     let logout = browser
         .request("POST", "/logout", &[("sec-fetch-site", "same-origin")])
         .await;
-    show(
-        &mut t,
+    t.response(
         "7. POST /logout (Sec-Fetch-Site: same-origin)",
         &logout,
+        SHOWN,
+        Body::Raw,
     );
-    show(
-        &mut t,
-        "8. GET /privileged",
-        &browser.get("/privileged").await,
-    );
+    let after = browser.get("/privileged").await;
+    t.response("8. GET /privileged", &after, SHOWN, Body::Raw);
 
-    writeln!(t, "meanwhile, the provider saw:").unwrap();
-    for exchange in mock.requests() {
-        writeln!(
-            t,
-            "    {} {} -> {}",
-            exchange.method, exchange.path, exchange.status
-        )
-        .unwrap();
-        if let Some(hint) = exchange.param("token_type_hint") {
-            writeln!(t, "      token_type_hint = {hint}").unwrap();
-        }
-    }
-    let text = redact.apply(&t);
-    insta::assert_snapshot!("visit", text);
+    t.provider_saw("meanwhile, the provider saw:", &mock, |exchange| {
+        exchange
+            .param("token_type_hint")
+            .map(|hint| format!("token_type_hint = {hint}"))
+            .into_iter()
+            .collect()
+    });
+    insta::assert_snapshot!("visit", t.text());
 }

@@ -9,7 +9,7 @@ use support::*;
 async fn logout_revokes_at_the_provider_and_clears_the_cookie() {
     let mock = mock().await;
     let routes = stage(&mock);
-    let mut browser = logged_in_browser(routes, NELLY).await;
+    let mut browser = logged_in_browser(routes, &NELLY).await;
     let response = browser
         .request("POST", "/logout", &[("origin", "http://127.0.0.1:5000")])
         .await;
@@ -28,7 +28,7 @@ async fn logout_revokes_at_the_provider_and_clears_the_cookie() {
 async fn cross_site_logouts_are_refused() {
     let mock = mock().await;
     let routes = stage(&mock);
-    let mut browser = logged_in_browser(routes, NELLY).await;
+    let mut browser = logged_in_browser(routes, &NELLY).await;
     for headers in [
         vec![("sec-fetch-site", "cross-site")],
         vec![("sec-fetch-site", "same-site")],
@@ -51,7 +51,7 @@ async fn cross_site_logouts_are_refused() {
 #[tokio::test]
 async fn get_logout_is_405() {
     let mock = mock().await;
-    let mut browser = logged_in_browser(stage(&mock), NELLY).await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     let response = browser.get("/logout").await;
     assert_eq!(response.status(), 405);
     assert_eq!(browser.get("/privileged").await.status(), 200);
@@ -60,7 +60,7 @@ async fn get_logout_is_405() {
 #[tokio::test]
 async fn a_failed_revocation_still_logs_out_locally() {
     let mock = mock().await;
-    let mut browser = logged_in_browser(stage(&mock), NELLY).await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     mock.inject_fault(FaultRule {
         endpoint: Endpoint::Revoke,
         times: 1,
@@ -97,7 +97,7 @@ async fn logout_without_a_session_just_redirects() {
 async fn a_copied_cookie_outlives_logout() {
     let mock = mock().await;
     let routes = stage(&mock);
-    let mut browser = logged_in_browser(routes.clone(), NELLY).await;
+    let mut browser = logged_in_browser(routes.clone(), &NELLY).await;
     let copied = browser.cookie("session").unwrap().to_string();
     browser
         .request("POST", "/logout", &[("sec-fetch-site", "same-origin")])
@@ -121,7 +121,7 @@ async fn a_copied_cookie_outlives_logout() {
 async fn an_unreadable_origin_is_refused() {
     let mock = mock().await;
     let routes = stage(&mock);
-    let browser = logged_in_browser(routes.clone(), NELLY).await;
+    let browser = logged_in_browser(routes.clone(), &NELLY).await;
     let response = warp::test::request()
         .method("POST")
         .path("/logout")

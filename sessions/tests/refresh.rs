@@ -18,7 +18,7 @@ fn refreshes(mock: &mock_discord::MockHandle) -> usize {
 #[tokio::test]
 async fn a_fresh_token_is_not_refreshed() {
     let mock = mock().await;
-    let mut browser = logged_in_browser(stage(&mock), NELLY).await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     mock.advance_clock(Duration::from_secs(WEEK - 120));
     let response = browser.get("/privileged").await;
     assert_eq!(response.status(), 200);
@@ -29,13 +29,13 @@ async fn a_fresh_token_is_not_refreshed() {
 #[tokio::test]
 async fn a_token_about_to_expire_is_refreshed_and_the_cookie_reissued() {
     let mock = mock().await;
-    let mut browser = logged_in_browser(stage(&mock), NELLY).await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     let before = browser.cookie("session").unwrap().to_string();
     // Within a minute of expiry: refresh now rather than fail mid-request.
     mock.advance_clock(Duration::from_secs(WEEK - 30));
     let response = browser.get("/users/me").await;
     assert_eq!(response.status(), 200);
-    assert_eq!(body_json(&response)["id"], NELLY);
+    assert_eq!(body_json(&response)["id"], NELLY.as_str());
     let reissued = set_cookie(&response, "session").expect("a new session cookie");
     assert!(reissued.contains("Max-Age=604800"));
     assert_ne!(browser.cookie("session").unwrap(), before);
@@ -49,7 +49,7 @@ async fn a_token_about_to_expire_is_refreshed_and_the_cookie_reissued() {
 #[tokio::test]
 async fn an_expired_token_is_refreshed_even_on_privileged() {
     let mock = mock().await;
-    let mut browser = logged_in_browser(stage(&mock), NELLY).await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     mock.advance_clock(Duration::from_secs(WEEK + 3600));
     let response = browser.get("/privileged").await;
     assert_eq!(response.status(), 200);
@@ -64,7 +64,7 @@ async fn an_expired_token_is_refreshed_even_on_privileged() {
 async fn concurrent_requests_at_expiry_refresh_once() {
     let mock = mock().await;
     let routes = stage(&mock);
-    let browser = logged_in_browser(routes.clone(), NELLY).await;
+    let browser = logged_in_browser(routes.clone(), &NELLY).await;
     let cookie = browser.cookie_header();
     mock.advance_clock(Duration::from_secs(WEEK));
     // Slow the refresh down, so that the second request surely arrives
@@ -114,7 +114,7 @@ async fn concurrent_requests_at_expiry_refresh_once() {
 #[tokio::test]
 async fn a_refused_refresh_ends_the_session_with_401() {
     let mock = mock().await;
-    let mut browser = logged_in_browser(stage(&mock), NELLY).await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     // The user removes the app in Discord's settings: every token dies.
     mock.reset();
     mock.advance_clock(Duration::from_secs(WEEK));
@@ -129,7 +129,7 @@ async fn a_refused_refresh_ends_the_session_with_401() {
 #[tokio::test]
 async fn a_failing_refresh_is_a_5xx_and_keeps_the_session() {
     let mock = mock().await;
-    let mut browser = logged_in_browser(stage(&mock), NELLY).await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     mock.advance_clock(Duration::from_secs(WEEK));
     mock.inject_fault(FaultRule {
         endpoint: Endpoint::Token,

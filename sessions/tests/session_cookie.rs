@@ -12,7 +12,7 @@ use support::*;
 async fn the_session_cookie_has_the_right_attributes_and_size() {
     let mock = mock().await;
     let mut browser = Browser::new(stage(&mock));
-    let auth = browser.login(NELLY).await;
+    let auth = browser.login(&NELLY).await;
     let header = set_cookie(&auth, "session").expect("a session cookie");
     let cookie = cookie::Cookie::parse(header.clone()).unwrap();
     assert_eq!(cookie.http_only(), Some(true), "{header}");
@@ -27,7 +27,7 @@ async fn the_session_cookie_has_the_right_attributes_and_size() {
     let mut app = App::for_mock(&mock, REDIRECT);
     app.cookies.secure = true;
     let mut browser = Browser::new(sessions::routes(app));
-    let auth = browser.login(NELLY).await;
+    let auth = browser.login(&NELLY).await;
     let cookie = cookie::Cookie::parse(set_cookie(&auth, "session").unwrap()).unwrap();
     assert_eq!(cookie.secure(), Some(true));
 }
@@ -39,7 +39,7 @@ async fn the_cookie_does_not_contain_the_token() {
     let mock = mock().await;
     let app = App::for_mock(&mock, REDIRECT);
     let keys = app.keys.clone();
-    let browser = logged_in_browser(sessions::routes(app), NELLY).await;
+    let browser = logged_in_browser(sessions::routes(app), &NELLY).await;
     let sealed = browser.cookie("session").unwrap().to_string();
     let session =
         sessions::session::Session::from_cookies(&keys, Some(&format!("session={sealed}")))
@@ -80,14 +80,14 @@ async fn the_cookie_does_not_contain_the_token() {
 async fn tampered_truncated_garbage_and_old_key_cookies_are_no_session() {
     let mock = mock().await;
     let routes = stage(&mock);
-    let good = logged_in_browser(routes.clone(), NELLY)
+    let good = logged_in_browser(routes.clone(), &NELLY)
         .await
         .cookie("session")
         .unwrap()
         .to_string();
     let mut flipped = good.clone().into_bytes();
     flipped[20] = if flipped[20] == b'A' { b'B' } else { b'A' };
-    let old_key = logged_in_browser(stage(&mock), NELLY)
+    let old_key = logged_in_browser(stage(&mock), &NELLY)
         .await
         .cookie("session")
         .unwrap()
@@ -142,7 +142,7 @@ async fn the_home_page_shows_the_login_state_escaped() {
     let mut browser = Browser::new(stage(&mock));
     let home = String::from_utf8(browser.get("/").await.body().to_vec()).unwrap();
     assert!(home.contains("href=\"/login\""));
-    browser.login(NELLY).await;
+    browser.login(&NELLY).await;
     let home = String::from_utf8(browser.get("/").await.body().to_vec()).unwrap();
     assert!(home.contains("action=\"/logout\""));
     assert!(!home.contains("<img src=x"), "the name is escaped");

@@ -16,7 +16,7 @@ fn fault(mock: &mock_discord::MockHandle, fault: Fault) {
 #[tokio::test]
 async fn a_token_revoked_upstream_ends_the_session() {
     let mock = mock().await;
-    let mut browser = logged_in_browser(stage(&mock), NELLY).await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     // Revoked behind our back: the user deauthorized the app on Discord.
     mock.reset();
     let response = browser.get("/users/me").await;
@@ -35,7 +35,7 @@ async fn a_token_revoked_upstream_ends_the_session() {
 #[tokio::test]
 async fn rate_limiting_upstream_is_503_with_retry_after() {
     let mock = mock().await;
-    let mut browser = logged_in_browser(stage(&mock), NELLY).await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     fault(
         &mock,
         Fault::Status {
@@ -62,7 +62,7 @@ async fn the_mocks_own_rate_limit_passes_its_retry_after_through() {
         .spawn()
         .await
         .unwrap();
-    let mut browser = logged_in_browser(stage(&mock), NELLY).await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     // The login itself used one /users/@me call; one more is allowed.
     assert_eq!(browser.get("/users/me").await.status(), 200);
     let limited = browser.get("/users/me").await;
@@ -78,7 +78,7 @@ async fn the_mocks_own_rate_limit_passes_its_retry_after_through() {
 #[tokio::test]
 async fn other_failures_map_as_in_basic() {
     let mock = mock().await;
-    let mut browser = logged_in_browser(stage(&mock), NELLY).await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     for (injected, expected) in [
         (
             Fault::Status {

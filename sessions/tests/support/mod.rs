@@ -2,26 +2,16 @@
 #![allow(dead_code)]
 
 use bytes::Bytes;
-use common::testing::Browser;
+use common::testing::{Browser, StageRoutes};
 use common::App;
+use mock_discord::config::default_user_id;
 use mock_discord::{MockDiscord, MockHandle};
-use std::convert::Infallible;
-use warp::reply::Response;
-use warp::Filter;
+use std::sync::LazyLock;
 
 pub const REDIRECT: &str = "http://127.0.0.1:5000/auth";
-pub const NELLY: &str = "80351110224678912";
-pub const ADA: &str = "613425648685547541";
-
-/// What `sessions::routes` returns.
-pub trait StageRoutes:
-    Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync + 'static
-{
-}
-impl<T: Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync + 'static>
-    StageRoutes for T
-{
-}
+/// The default users' ids, from the mock's `defaults.toml`.
+pub static NELLY: LazyLock<String> = LazyLock::new(|| default_user_id("nelly"));
+pub static ADA: LazyLock<String> = LazyLock::new(|| default_user_id("ada.lovelace"));
 
 pub async fn mock() -> MockHandle {
     MockDiscord::builder().seed(3).spawn().await.unwrap()

@@ -1,12 +1,16 @@
-//! The OAuth transaction: what `/login` must remember until `/auth`.
+//! The login transaction: what `/login` (step 1) must remember until
+//! `/auth` (step 7).
 //!
 //! Between sending the browser to the provider and its return, the server
 //! has to remember the `state` it sent (to recognise its own login) and the
 //! PKCE verifier (to prove, at the token endpoint, that it started this
-//! login). It keeps them in the browser, in an encrypted cookie: nothing is
-//! stored on the server, and nobody who sees the cookie can read them.
+//! login). It keeps them in the browser, in a sealed cookie
+//! ([`crate::cookies`]): nothing is stored on the server, and nobody who
+//! sees the cookie can read them.
 
-use crate::cookies::{self, CookieKeys, CookiePolicy};
+use crate::cookies;
+use common::cookie_keys::{CookieKeys, CookiePolicy};
+use common::Answer;
 use http::HeaderValue;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -84,6 +88,21 @@ impl Transaction {
     /// replayed later finds nothing to match.
     pub fn clear_cookie(policy: CookiePolicy) -> HeaderValue {
         cookies::expire(policy, TRANSACTION_COOKIE)
+    }
+
+    /// A callback's answer, success or failure, with the transaction ended:
+    /// whatever happened, a callback URL works once.
+    pub fn end_with(policy: CookiePolicy, answer: Answer) -> Answer {
+        let clear = Transaction::clear_cookie(policy);
+        match answer {
+            Ok(mut response) => {
+                response
+                    .headers_mut()
+                    .append(http::header::SET_COOKIE, clear);
+                Ok(response)
+            }
+            Err(problem) => Err(problem.with_cookie(clear)),
+        }
     }
 }
 

@@ -1,85 +1,32 @@
-//! Encrypted ("private") cookies.
+//! Sealed cookies: how the server keeps a secret in the browser.
 //!
 //! A *signed* cookie can be read by anyone who holds it and only proves it
 //! was not changed. A *private* cookie is encrypted and authenticated
 //! (AES-256-GCM in the `cookie` crate): its holder can neither read nor
-//! change it. Everything this project keeps in a cookie (a PKCE verifier,
-//! later a token) is a secret, so every cookie here is private.
+//! change it. Everything this project keeps in a cookie (stage 1's PKCE
+//! verifier, stage 2's tokens) is a secret, so every cookie here is private.
 //!
 //! The cookie's name is bound into the encryption as associated data, so a
-//! value sealed as one cookie cannot be replayed as another.
+//! value sealed as one cookie cannot be replayed as another. The key comes
+//! from configuration (`SESSION_SECRET`, see `common::cookie_keys`).
 
-use cookie::{Cookie, CookieJar, Key, SameSite};
+use common::cookie_keys::{CookieKeys, CookiePolicy};
+use cookie::{Cookie, CookieJar, SameSite};
 use http::HeaderValue;
-use secrecy::{ExposeSecret, SecretString};
-use std::fmt;
 use std::time::Duration;
 
-/// The key that seals every cookie of a stage.
-#[derive(Clone)]
-pub struct CookieKeys(Key);
-
-// A key is a secret: `{:?}` must never print it.
-impl fmt::Debug for CookieKeys {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("CookieKeys([REDACTED])")
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum KeyError {
-    #[error("the session secret must be at least 32 bytes")]
-    TooShort,
-    #[error("the operating system gave no randomness for a key")]
-    NoRandomness,
-}
-
-impl CookieKeys {
-    /// Derives the encryption key from a master secret. `Key::derive_from`
-    /// panics below 32 bytes, so the length is checked first.
-    pub fn from_secret(secret: &SecretString) -> Result<CookieKeys, KeyError> {
-        let bytes = secret.expose_secret().as_bytes();
-        if bytes.len() < crate::config::MIN_SESSION_SECRET_BYTES {
-            return Err(KeyError::TooShort);
-        }
-        Ok(CookieKeys(Key::derive_from(bytes)))
-    }
-
-    /// A fresh random key: every cookie from an earlier run becomes invalid.
-    pub fn random() -> Result<CookieKeys, KeyError> {
-        Key::try_generate()
-            .map(CookieKeys)
-            .ok_or(KeyError::NoRandomness)
-    }
-}
-
-/// The attributes every cookie of a stage gets.
-#[derive(Debug, Clone, Copy)]
-pub struct CookiePolicy {
-    /// `Secure`: only sent over https. Off only for plain http on loopback,
-    /// where a browser would refuse to store a `Secure` cookie.
-    pub secure: bool,
-}
-
-impl CookiePolicy {
-    fn apply(&self, cookie: &mut Cookie<'static>, max_age: Duration) {
-        // HttpOnly: page scripts cannot read it, so an XSS cannot steal it.
-        cookie.set_http_only(true);
-        // Lax: sent on top-level navigations from other sites (the redirect
-        // back from the provider is one), not on their forms or images.
-        cookie.set_same_site(SameSite::Lax);
-        cookie.set_path("/");
-        cookie.set_secure(self.secure);
-        cookie.set_max_age(cookie::time::Duration::seconds(max_age.as_secs() as i64));
-    }
-}
-
-/// The request's `Cookie` header, for [`open`].
-pub fn header(
-) -> impl warp::Filter<Extract = (Option<String>,), Error = std::convert::Infallible> + Clone {
-    use warp::Filter;
-    warp::header::optional::<String>("cookie")
-        .or_else(|_| async { Ok::<_, std::convert::Infallible>((None,)) })
+/// The attributes every cookie of a stage gets, and why.
+fn set_attributes(cookie: &mut Cookie<'static>, policy: CookiePolicy, max_age: Duration) {
+    // HttpOnly: page scripts cannot read it, so an XSS cannot steal it.
+    cookie.set_http_only(true);
+    // Lax: sent on top-level navigations from other sites (the redirect
+    // back from the provider is one), not on their forms or images.
+    // Strict would drop it exactly on that redirect.
+    cookie.set_same_site(SameSite::Lax);
+    cookie.set_path("/");
+    cookie.set_secure(policy.secure);
+    let seconds = i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX);
+    cookie.set_max_age(cookie::time::Duration::seconds(seconds));
 }
 
 /// Reads and decrypts the cookie `name` from a `Cookie` request header.
@@ -91,7 +38,7 @@ pub fn open(keys: &CookieKeys, cookie_header: Option<&str>, name: &str) -> Optio
         .filter_map(Result::ok)
         .find(|cookie| cookie.name() == name)?;
     CookieJar::new()
-        .private(&keys.0)
+        .private(keys.key())
         .decrypt(sealed.into_owned())
         .map(|cookie| cookie.value().to_string())
 }
@@ -105,9 +52,9 @@ pub fn seal(
     max_age: Duration,
 ) -> HeaderValue {
     let mut cookie = Cookie::new(name, value);
-    policy.apply(&mut cookie, max_age);
+    set_attributes(&mut cookie, policy, max_age);
     let mut jar = CookieJar::new();
-    jar.private_mut(&keys.0).add(cookie);
+    jar.private_mut(keys.key()).add(cookie);
     let sealed = jar.get(name).map(|c| c.to_string()).unwrap_or_default();
     HeaderValue::from_str(&sealed).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
@@ -115,7 +62,7 @@ pub fn seal(
 /// A `Set-Cookie` value that deletes the cookie `name` (empty, expired).
 pub fn expire(policy: CookiePolicy, name: &'static str) -> HeaderValue {
     let mut cookie = Cookie::new(name, "");
-    policy.apply(&mut cookie, Duration::ZERO);
+    set_attributes(&mut cookie, policy, Duration::ZERO);
     cookie.set_expires(cookie::time::OffsetDateTime::UNIX_EPOCH);
     HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
@@ -123,6 +70,7 @@ pub fn expire(policy: CookiePolicy, name: &'static str) -> HeaderValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use secrecy::SecretString;
 
     fn keys() -> CookieKeys {
         CookieKeys::from_secret(&SecretString::from("a".repeat(32))).unwrap()
@@ -181,12 +129,6 @@ mod tests {
         assert_eq!(open(&keys(), Some("c=garbage"), "c"), None);
         assert_eq!(open(&keys(), Some("c="), "c"), None);
         assert_eq!(open(&keys(), None, "c"), None);
-    }
-
-    #[test]
-    fn short_secrets_are_an_error_not_a_panic() {
-        assert!(CookieKeys::from_secret(&SecretString::from("short")).is_err());
-        assert!(!format!("{:?}", keys()).contains('a'.to_string().repeat(8).as_str()));
     }
 
     #[test]

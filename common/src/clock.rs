@@ -1,0 +1,79 @@
+//! What time it is, for every expiry a stage checks: the login transaction's
+//! ten minutes, the access token's week.
+//!
+//! In production that is the wall clock. Offline and in tests the stage
+//! reads the mock provider's clock instead ([`crate::offline`] plugs it in),
+//! so that moving the mock's clock forward expires tokens on both sides at
+//! once, and no test has to sleep for a week.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Anything that can say the time in Unix seconds.
+pub trait TimeSource: Send + Sync + 'static {
+    fn now_secs(&self) -> u64;
+}
+
+/// The operating system's clock.
+struct WallClock;
+
+impl TimeSource for WallClock {
+    fn now_secs(&self) -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs()
+    }
+}
+
+/// The clock a stage reads, cheap to clone.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn TimeSource>);
+
+impl Clock {
+    /// The wall clock.
+    pub fn wall() -> Clock {
+        Clock(Arc::new(WallClock))
+    }
+
+    /// Another source of time, such as the mock provider's clock.
+    pub fn from_source(source: impl TimeSource) -> Clock {
+        Clock(Arc::new(source))
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn now(&self) -> u64 {
+        self.0.now_secs()
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Clock {
+        Clock::wall()
+    }
+}
+
+impl fmt::Debug for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Clock({})", self.now())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixed(u64);
+    impl TimeSource for Fixed {
+        fn now_secs(&self) -> u64 {
+            self.0
+        }
+    }
+
+    #[test]
+    fn a_clock_reads_its_source() {
+        assert_eq!(Clock::from_source(Fixed(42)).now(), 42);
+        assert!(Clock::wall().now() > 1_700_000_000);
+    }
+}

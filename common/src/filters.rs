@@ -1,0 +1,15 @@
+//! Small filters every stage's routes use to read a request.
+
+use std::convert::Infallible;
+use warp::Filter;
+
+/// The raw query string (`""` when there is none). The callback parses it
+/// itself, so that a malformed one is answered inside the handler.
+pub fn raw_query() -> impl Filter<Extract = (String,), Error = Infallible> + Clone {
+    warp::query::raw().or(warp::any().map(String::new)).unify()
+}
+
+/// The request's `Cookie` header, if it has a readable one.
+pub fn cookie_header() -> impl Filter<Extract = (Option<String>,), Error = Infallible> + Clone {
+    warp::header::optional::<String>("cookie").or_else(|_| async { Ok::<_, Infallible>((None,)) })
+}
