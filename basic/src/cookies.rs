@@ -67,6 +67,14 @@ pub fn expire(policy: CookiePolicy, name: &'static str) -> HeaderValue {
     HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
+/// The `Cookie` request header a browser sends back for a `Set-Cookie`:
+/// its `name=value` part (for unit tests).
+#[cfg(test)]
+pub(crate) fn header_of(set_cookie: &HeaderValue) -> String {
+    let text = set_cookie.to_str().unwrap_or_default();
+    text.split(';').next().unwrap_or_default().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,16 +82,6 @@ mod tests {
 
     fn keys() -> CookieKeys {
         CookieKeys::from_secret(&SecretString::from("a".repeat(32))).unwrap()
-    }
-
-    fn header_of(set_cookie: &HeaderValue) -> String {
-        set_cookie
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string()
     }
 
     #[test]

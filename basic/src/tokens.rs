@@ -1,4 +1,4 @@
-//! The tokens a login ends with.
+//! Step 10: the tokens a login ends with, as the page shows them.
 
 use oauth2::basic::{BasicTokenResponse, BasicTokenType};
 use oauth2::TokenResponse;

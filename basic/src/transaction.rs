@@ -93,16 +93,7 @@ impl Transaction {
     /// A callback's answer, success or failure, with the transaction ended:
     /// whatever happened, a callback URL works once.
     pub fn end_with(policy: CookiePolicy, answer: Answer) -> Answer {
-        let clear = Transaction::clear_cookie(policy);
-        match answer {
-            Ok(mut response) => {
-                response
-                    .headers_mut()
-                    .append(http::header::SET_COOKIE, clear);
-                Ok(response)
-            }
-            Err(problem) => Err(problem.with_cookie(clear)),
-        }
+        common::problem::add_cookie(answer, Transaction::clear_cookie(policy))
     }
 }
 
@@ -117,15 +108,7 @@ mod tests {
         let policy = CookiePolicy { secure: false };
         let now = 1_700_000_000;
         let mut transaction = Transaction::new("s".into(), "v".into(), "i".into(), now);
-        let header = |t: &Transaction| {
-            t.to_cookie(&keys, policy)
-                .to_str()
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .to_string()
-        };
+        let header = |t: &Transaction| cookies::header_of(&t.to_cookie(&keys, policy));
         let open = |t: &Transaction| Transaction::from_cookies(&keys, Some(&header(t)), now);
         assert_eq!(open(&transaction), Some(transaction.clone()));
         transaction.created_at -= TRANSACTION_LIFETIME.as_secs() + 1;

@@ -110,22 +110,45 @@ async fn each_failure_maps_to_its_status_and_leaks_nothing() {
         ("401 invalid_client", ResponseTemplate::new(401).set_body_json(json!({"error": "invalid_client"})), 400),
         ("400 HTML", ResponseTemplate::new(400).set_body_raw("<h1>Bad</h1>", "text/html"), 502),
     ];
+    // Every case runs, and every failing one is reported, not only the first.
+    let mut failures = Vec::new();
     for (name, template, expected) in cases {
         let (status, retry_after, body, state) = token_endpoint_answers(template).await;
-        assert_eq!(status, expected, "{name}: {body}");
-        let detail: Value =
-            serde_json::from_str(&body).unwrap_or_else(|_| panic!("{name}: not JSON: {body}"));
-        assert!(detail["detail"].is_string(), "{name}: {body}");
+        let mut check = |ok: bool, what: String| {
+            if !ok {
+                failures.push(format!("{name}: {what}"));
+            }
+        };
+        check(
+            status == expected,
+            format!("status {status}, expected {expected}: {body}"),
+        );
+        let detail = serde_json::from_str::<Value>(&body).ok();
+        check(
+            detail.as_ref().is_some_and(|d| d["detail"].is_string()),
+            format!("not {{\"detail\": …}}: {body}"),
+        );
         for secret in [CLIENT_SECRET, CODE, &state] {
-            assert!(!body.contains(secret), "{name}: {secret} in {body}");
+            check(!body.contains(secret), format!("{secret} in {body}"));
         }
         if name == "429" {
-            assert_eq!(retry_after.as_deref(), Some("7"));
+            check(
+                retry_after.as_deref() == Some("7"),
+                format!("Retry-After {retry_after:?}, expected 7"),
+            );
         }
         if name.starts_with("400 invalid_grant") {
-            assert!(body.contains("invalid_grant"), "{body}");
+            check(
+                body.contains("invalid_grant"),
+                format!("no invalid_grant in {body}"),
+            );
         }
     }
+    assert!(
+        failures.is_empty(),
+        "failing cases:\n{}",
+        failures.join("\n")
+    );
 
     // A provider that refuses connections.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

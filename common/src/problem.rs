@@ -113,6 +113,19 @@ impl Reply for Problem {
     }
 }
 
+/// Sends a `Set-Cookie` header with an answer, whichever side it is.
+pub fn add_cookie(answer: Answer, set_cookie: HeaderValue) -> Answer {
+    match answer {
+        Ok(mut response) => {
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, set_cookie);
+            Ok(response)
+        }
+        Err(problem) => Err(problem.with_cookie(set_cookie)),
+    }
+}
+
 /// The one place rejections become answers: `routes.recover(recover)`.
 pub async fn recover(rejection: Rejection) -> Result<Answer, Infallible> {
     let problem = if let Some(problem) = rejection.find::<Problem>() {

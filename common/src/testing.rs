@@ -308,3 +308,29 @@ impl Transcript {
         self.redact.apply(&self.text)
     }
 }
+
+/// Fails unless a README's "Things to try" steps are, in order, `tested`:
+/// the titles of the steps a test file does.
+pub fn assert_things_to_try_are(readme: &str, tested: &[&str]) {
+    assert_eq!(
+        things_to_try(readme),
+        tested,
+        "the README's Things to try and the steps the tests do"
+    );
+}
+
+/// The titles of a README's "Things to try" steps (`1. **Title.** …`), in
+/// order: each stage's tests compare them with the steps they test.
+pub fn things_to_try(readme: &str) -> Vec<&str> {
+    let section = readme
+        .split("## Things to try")
+        .nth(1)
+        .expect("the README has a Things to try section");
+    let section = section.split("\n## ").next().unwrap_or(section);
+    section
+        .lines()
+        .filter_map(|line| line.split_once(". **"))
+        .filter(|(number, _)| !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()))
+        .filter_map(|(_, rest)| rest.split_once("**").map(|(title, _)| title))
+        .collect()
+}

@@ -281,7 +281,7 @@ mod tests {
         assert_eq!(client.client_secret, DEFAULT_CLIENT_SECRET);
         let names: Vec<&str> = config.users.iter().map(|u| u.username.as_str()).collect();
         assert_eq!(names, ["nelly", "ada.lovelace", "grace_h"]);
-        assert_eq!(default_user_id("nelly"), "80351110224678912");
+        assert_eq!(default_user_id("nelly"), config.users[0].id);
         assert_eq!(config.guilds.len(), 2);
     }
 

@@ -13,6 +13,7 @@ use bytes::Bytes;
 use common::testing::{free_port, wait_until_listening};
 use http_body_util::Full;
 use hyper::Request;
+use mock_discord::config::default_user_id;
 use mock_discord::{loadgen, submit_consent, Decision};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
@@ -86,7 +87,7 @@ async fn log_in(base: &str) -> String {
         .unwrap()
         .to_string();
     let authorize = login.headers()["location"].to_str().unwrap().to_string();
-    let callback = submit_consent(&authorize, "80351110224678912", Decision::Authorize)
+    let callback = submit_consent(&authorize, &default_user_id("nelly"), Decision::Authorize)
         .await
         .unwrap();
     let auth = http

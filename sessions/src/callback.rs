@@ -1,5 +1,6 @@
 //! `GET /auth`, stage 2: stage 1's checks and code exchange (steps 7 to 9),
-//! then a session instead of a page of tokens.
+//! then the user's name (steps 10–11) and a session instead of a page of
+//! tokens (step 12).
 
 use crate::app::SessionApp;
 use crate::session::Session;
@@ -27,15 +28,16 @@ pub async fn auth(app: Arc<SessionApp>, raw_query: String, cookies: Option<Strin
     let app = &app.app;
     let logged_in = async {
         let tokens = complete(app, &raw_query, cookies.as_deref()).await?;
-        // Ask once who logged in, for the home page's "Logged in as …".
+        // Steps 10–11: ask once who logged in, for the home page's
+        // "Logged in as …".
         let names: DiscordUserNames = app
             .upstream
             .get_json(&app.provider.api_url("/users/@me"), &tokens.access_token)
             .await
             .map_err(|e| Problem::upstream(app.provider.display_name, &e))?;
         let session = Session::new(tokens, names.display_name(), app.now());
-        // 303: the browser GETs /users/me, and a reload there does not
-        // replay this callback.
+        // Step 12. 303: the browser GETs /users/me, and a reload there does
+        // not replay this callback.
         let mut response = common::respond::see_other("/users/me");
         response.headers_mut().append(
             http::header::SET_COOKIE,

@@ -1,8 +1,10 @@
-//! "Who is this?": the guard every route that needs a login stands behind.
+//! "Who is this?": the guard every route that needs a login stands behind
+//! (step 13 in the README's diagram).
 //!
 //! [`logged_in`] is a warp filter. It opens the request's session cookie,
-//! refreshes the access token when it is about to expire, and yields the
-//! session, or rejects the request with 401 before the handler runs.
+//! refreshes the access token when it is about to expire (steps 17–20), and
+//! yields the session, or rejects the request with 401 before the handler
+//! runs.
 //! [`protected`] puts a handler behind it, and sends the browser the
 //! renewed cookie after a refresh, so that a new protected route is one
 //! line and cannot forget either step.
@@ -67,14 +69,8 @@ where
 /// already sets the session cookie itself (to delete it).
 fn with_renewed_cookie(answer: Answer, cookie: HeaderValue) -> Answer {
     match answer {
-        Ok(mut response) => {
-            response
-                .headers_mut()
-                .append(http::header::SET_COOKIE, cookie);
-            Ok(response)
-        }
-        Err(problem) if problem.cookies.is_empty() => Err(problem.with_cookie(cookie)),
-        Err(problem) => Err(problem),
+        Err(problem) if !problem.cookies.is_empty() => Err(problem),
+        answer => common::problem::add_cookie(answer, cookie),
     }
 }
 

@@ -2,22 +2,27 @@
 //!
 //! Stage 1 showed the tokens and forgot them. This stage keeps them, in an
 //! encrypted cookie, and uses them. What is new, in the order a user meets
-//! it (everything else is stage 1's, imported from the `basic` crate):
+//! it; the step numbers continue stage 1's, as in this crate's README.md
+//! (steps 1–6, `/login` and the consent page, are stage 1's, imported from
+//! the `basic` crate):
 //!
 //! * Steps 7–9, `GET /auth` ([`callback`]): stage 1's checks and code
-//!   exchange, then the profile is fetched once for the user's name.
-//! * Step 10: a [`session`] cookie, sealed as stage 1 seals its
+//!   exchange. Steps 10–11: the profile, fetched once for the user's name.
+//! * Step 12: a [`session`] cookie, sealed as stage 1 seals its
 //!   transaction, and a 303 to `/users/me` instead of a page of tokens.
-//! * Every later request: the [`guard`] opens the session, and refreshes the
-//!   access token when it is about to expire ([`refresh`], single-flight,
-//!   because Discord's refresh tokens work once). No session: 401.
-//! * `GET /users/me` and `GET /privileged` ([`profile`]): what a session is
-//!   for, behind the guard.
-//! * `POST /logout` ([`logout`]): revoke the token at the provider, delete
-//!   the cookie; refused when another site sent it ([`cross_site`]).
+//! * Step 13, and every later request: the [`guard`] opens the session, or
+//!   answers 401. Steps 14–16, `GET /users/me` ([`profile`]): the
+//!   provider's API, called with the user's token.
+//! * Steps 17–20: when the access token is about to expire, the guard
+//!   trades the refresh token for new ones ([`refresh`], single-flight,
+//!   because Discord's refresh tokens work once) and reissues the cookie.
+//! * Steps 21–23, `POST /logout` ([`logout`]): revoke the token at the
+//!   provider, delete the cookie; refused when another site sent it
+//!   ([`cross_site`]).
 //!
-//! `GET /` ([`home`]) shows whether you are logged in; [`filters`] maps each
-//! route to its handler, and [`app`] is the state they share.
+//! `GET /` ([`home`]) shows whether you are logged in, and `/privileged`
+//! ([`profile`]) who may see it; [`filters`] maps each route to its
+//! handler, and [`app`] is the state they share.
 
 pub mod app;
 pub mod callback;
@@ -39,17 +44,20 @@ use warp::Filter;
 /// method 405).
 pub fn routes(app: App) -> impl Filter<Extract = (Answer,), Error = Infallible> + Clone {
     let stage = SessionApp::new(app.clone());
-    filters::home(stage.clone())
+    let logging_in = filters::home(stage.clone())
         // Stage 1's login, unchanged.
         .or(basic::filters::login(app))
         .unify()
         .or(filters::callback(stage.clone()))
-        .unify()
-        .or(filters::users_me(stage.clone()))
-        .unify()
+        .unify();
+    // Behind the guard (logout behind the cross-site check).
+    let logged_in = filters::users_me(stage.clone())
         .or(filters::privileged(stage.clone()))
         .unify()
         .or(filters::logout(stage))
+        .unify();
+    logging_in
+        .or(logged_in)
         .unify()
         .recover(common::recover)
         .unify()

@@ -1,4 +1,5 @@
-//! `POST /logout`: end the login at the provider, then here. The route
+//! `POST /logout`: end the login at the provider (step 22), then here
+//! (step 23). The route
 //! stands behind [`same_site_only`](crate::cross_site::same_site_only), so
 //! another site cannot log you out.
 

@@ -11,7 +11,8 @@ use warp::Reply;
 
 pub const CONGRATULATIONS: &str = "Congratulations, you are logged in using Discord!";
 
-/// `GET /users/me`: Discord's `/users/@me`, called with the session's token.
+/// `GET /users/me`: Discord's `/users/@me`, called with the session's token
+/// (steps 14–16).
 pub async fn users_me(app: Arc<SessionApp>, session: Session) -> Answer {
     let app = &app.app;
     let url = app.provider.api_url("/users/@me");

@@ -1,4 +1,5 @@
-//! Refresh: a new access token before the old one runs out (RFC 6749 §6).
+//! Refresh: a new access token before the old one runs out (RFC 6749 §6),
+//! steps 18–19 in the README's diagram.
 //!
 //! Discord rotates refresh tokens: each one works once, and presenting a
 //! used one again is treated as theft and ends the whole login. That makes

@@ -1,0 +1,98 @@
+//! README.md's "Things to try", each done exactly as the README says, with
+//! the outcome it promises. `every_step_has_a_test` compares the README's
+//! list with this file's.
+
+mod support;
+
+use common::testing::assert_things_to_try_are;
+use support::*;
+
+/// The steps' titles, in the README's order.
+const STEPS: [&str; 4] = [
+    "Tamper with the cookie.",
+    "Expire the token.",
+    "Log out",
+    "Revoke behind its back.",
+];
+
+#[test]
+fn every_step_has_a_test() {
+    assert_things_to_try_are(include_str!("../README.md"), &STEPS);
+}
+
+/// 1. One character of the session cookie changed: 401.
+#[tokio::test]
+async fn step_1_tamper_with_the_cookie() {
+    let mock = mock().await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
+    let sealed = browser.cookie("session").unwrap().to_string();
+    let mut tampered = sealed.into_bytes();
+    let middle = tampered.len() / 2;
+    tampered[middle] = if tampered[middle] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(tampered).unwrap();
+    browser.set_cookie("session", Some(&tampered));
+    let response = browser.get("/privileged").await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(body_json(&response)["detail"], "Not logged in");
+}
+
+/// 2. The README's curl command moves the clock a week; `/users/me`
+/// refreshes and reissues the cookie.
+#[tokio::test]
+async fn step_2_expire_the_token() {
+    let mock = mock().await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
+    let before = browser.cookie("session").unwrap().to_string();
+    let moved = reqwest::Client::new()
+        .post(format!("{}/__mock/clock", mock.base_url()))
+        .header("content-type", "application/json")
+        .body(r#"{"seconds": 604800}"#)
+        .send()
+        .await
+        .unwrap();
+    assert!(moved.status().is_success(), "{}", moved.status());
+    let response = browser.get("/users/me").await;
+    assert_eq!(response.status(), 200);
+    let refreshes = mock
+        .requests_to("/api/oauth2/token")
+        .iter()
+        .filter(|e| e.param("grant_type") == Some("refresh_token"))
+        .count();
+    assert_eq!(
+        refreshes, 1,
+        "the inspector shows one refresh_token request"
+    );
+    assert!(set_cookie(&response, "session").is_some());
+    assert_ne!(browser.cookie("session").unwrap(), before);
+}
+
+/// 3. Log out: the mock sees the revocation; `/privileged` is then 401.
+#[tokio::test]
+async fn step_3_log_out() {
+    let mock = mock().await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
+    let logout = browser
+        .request("POST", "/logout", &[("sec-fetch-site", "same-origin")])
+        .await;
+    assert_eq!(logout.status(), 303);
+    assert_eq!(mock.requests_to("/api/oauth2/token/revoke").len(), 1);
+    assert_eq!(browser.get("/privileged").await.status(), 401);
+}
+
+/// 4. The README's reset: `/users/me` answers 401 and deletes the cookie.
+#[tokio::test]
+async fn step_4_revoke_behind_its_back() {
+    let mock = mock().await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
+    let reset = reqwest::Client::new()
+        .post(format!("{}/__mock/reset", mock.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(reset.status().is_success(), "{}", reset.status());
+    let response = browser.get("/users/me").await;
+    assert_eq!(response.status(), 401);
+    let deleted = set_cookie(&response, "session").expect("the cookie is deleted");
+    assert!(deleted.contains("Max-Age=0"), "{deleted}");
+    assert!(browser.cookie("session").is_none());
+}
