@@ -29,14 +29,19 @@ fn set_attributes(cookie: &mut Cookie<'static>, policy: CookiePolicy, max_age: D
     cookie.set_max_age(cookie::time::Duration::seconds(seconds));
 }
 
+/// The cookie `name` in a `Cookie` request header, as it came.
+pub fn find<'a>(cookie_header: Option<&'a str>, name: &str) -> Option<Cookie<'a>> {
+    // This runs on every request of a logged-in user, so it avoids building
+    // a jar: find the one cookie.
+    Cookie::split_parse(cookie_header?)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name)
+}
+
 /// Reads and decrypts the cookie `name` from a `Cookie` request header.
 /// Missing, tampered, truncated or sealed with another key: all `None`.
 pub fn open(keys: &CookieKeys, cookie_header: Option<&str>, name: &str) -> Option<String> {
-    // This runs on every request of a logged-in user, so it avoids building
-    // a jar: find the one cookie, then decrypt it.
-    let sealed = Cookie::split_parse(cookie_header?)
-        .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == name)?;
+    let sealed = find(cookie_header, name)?;
     CookieJar::new()
         .private(keys.key())
         .decrypt(sealed.into_owned())
@@ -57,6 +62,20 @@ pub fn seal(
     jar.private_mut(keys.key()).add(cookie);
     let sealed = jar.get(name).map(|c| c.to_string()).unwrap_or_default();
     HeaderValue::from_str(&sealed).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// A `Set-Cookie` value that stores `value` as it is, for `max_age`, with
+/// the same attributes: for a value that is no secret to its holder (stage
+/// 3 keeps only a random session id in the browser).
+pub fn plain(
+    policy: CookiePolicy,
+    name: &'static str,
+    value: String,
+    max_age: Duration,
+) -> HeaderValue {
+    let mut cookie = Cookie::new(name, value);
+    set_attributes(&mut cookie, policy, max_age);
+    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// A `Set-Cookie` value that deletes the cookie `name` (empty, expired).

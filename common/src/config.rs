@@ -59,11 +59,7 @@ fn problem(variable: &'static str, problem: impl Into<String>) -> ConfigError {
 impl Config {
     /// Reads `.env` (if present), then the process environment.
     pub fn from_env() -> Result<Config, ConfigError> {
-        match dotenvy::dotenv() {
-            Ok(_) => {}
-            Err(e) if e.not_found() => {}
-            Err(e) => return Err(problem(".env", format!("cannot be read: {e}"))),
-        }
+        load_dotenv()?;
         Config::from_lookup(|name| std::env::var(name).ok())
     }
 
@@ -179,6 +175,16 @@ impl Config {
             None => false,
         };
         !(self.public_url.scheme() == "http" && loopback)
+    }
+}
+
+/// Adds the variables of a `.env` file in the working directory (or above)
+/// to the environment, without overriding those already set.
+pub fn load_dotenv() -> Result<(), ConfigError> {
+    match dotenvy::dotenv() {
+        Ok(_) => Ok(()),
+        Err(e) if e.not_found() => Ok(()),
+        Err(e) => Err(problem(".env", format!("cannot be read: {e}"))),
     }
 }
 

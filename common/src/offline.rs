@@ -35,6 +35,14 @@ pub async fn start_mock(redirect_uris: &[String]) -> Result<MockHandle, StartErr
     builder.spawn_on(listener)
 }
 
+/// The id of one of the embedded mock's users (`"ada.lovelace"`), for what
+/// offline mode gives them (stage 3: their starting permissions).
+pub fn mock_user_id(username: &str) -> Option<String> {
+    mock_discord::MockConfig::default()
+        .user_named(username)
+        .map(|user| user.id.clone())
+}
+
 /// The mock's clock is a source of time for the stage.
 impl TimeSource for mock_discord::clock::Clock {
     fn now_secs(&self) -> u64 {

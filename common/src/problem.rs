@@ -140,6 +140,13 @@ pub async fn recover(rejection: Rejection) -> Result<Answer, Infallible> {
         || rejection.find::<warp::reject::MissingHeader>().is_some()
     {
         Problem::bad_request("Invalid or missing header")
+    } else if rejection
+        .find::<warp::filters::body::BodyDeserializeError>()
+        .is_some()
+    {
+        Problem::bad_request("The request body could not be read")
+    } else if rejection.find::<warp::reject::LengthRequired>().is_some() {
+        Problem::new(StatusCode::LENGTH_REQUIRED, "Length Required")
     } else if rejection.find::<warp::reject::PayloadTooLarge>().is_some() {
         Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large")
     } else if rejection

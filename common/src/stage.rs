@@ -8,6 +8,7 @@ use crate::cookie_keys::{CookieKeys, CookiePolicy};
 use crate::provider::Provider;
 use crate::upstream::Upstream;
 use mock_discord::MockHandle;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use warp::Filter;
@@ -35,6 +36,15 @@ pub enum StartupError {
     RedirectUri(#[from] url::ParseError),
     #[error("{0}")]
     Bind(#[from] crate::server::BindError),
+    /// What a stage's own start-up found wrong (stage 3: its database).
+    #[error("{0}")]
+    Stage(String),
+}
+
+/// What a stage's start-up builds: its routes, and lines for the banner.
+pub struct Built<F> {
+    pub routes: F,
+    pub banner: Vec<String>,
 }
 
 /// Everything `main` does, given the stage's routes.
@@ -44,8 +54,27 @@ where
     F: Filter + Clone + Send + Sync + 'static,
     F::Extract: warp::Reply,
 {
+    run_with(stage, |app, _config| async move {
+        Ok(Built {
+            routes: routes(app),
+            banner: Vec::new(),
+        })
+    })
+    .await
+}
+
+/// [`run`], for a stage whose routes need more than the [`App`] (stage 3
+/// connects to its database): `build` may wait, fail, and add to the
+/// banner.
+pub async fn run_with<F, R, Fut>(stage: StageInfo, build: R) -> ExitCode
+where
+    R: FnOnce(App, Config) -> Fut,
+    Fut: Future<Output = Result<Built<F>, StartupError>>,
+    F: Filter + Clone + Send + Sync + 'static,
+    F::Extract: warp::Reply,
+{
     crate::server::init_logging();
-    match start(stage, routes).await {
+    match start(stage, build).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
@@ -54,9 +83,10 @@ where
     }
 }
 
-async fn start<F, R>(stage: StageInfo, routes: R) -> Result<(), StartupError>
+async fn start<F, R, Fut>(stage: StageInfo, build: R) -> Result<(), StartupError>
 where
-    R: FnOnce(App) -> F,
+    R: FnOnce(App, Config) -> Fut,
+    Fut: Future<Output = Result<Built<F>, StartupError>>,
     F: Filter + Clone + Send + Sync + 'static,
     F::Extract: warp::Reply,
 {
@@ -76,9 +106,10 @@ where
         // clock (POST /__mock/clock) expires tokens for both at once.
         app.clock = crate::offline::clock_of(mock);
     }
-    print_banner(&stage, &config, &app, mock.as_ref());
+    let built = build(app.clone(), config.clone()).await?;
+    print_banner(&stage, &config, &app, mock.as_ref(), &built.banner);
     let addr = SocketAddr::new(config.host, config.port);
-    crate::server::serve(routes(app).with(crate::server::request_log()), addr).await?;
+    crate::server::serve(built.routes.with(crate::server::request_log()), addr).await?;
     drop(mock);
     Ok(())
 }
@@ -104,7 +135,13 @@ pub async fn provider_for(
     })
 }
 
-fn print_banner(stage: &StageInfo, config: &Config, app: &App, mock: Option<&MockHandle>) {
+fn print_banner(
+    stage: &StageInfo,
+    config: &Config,
+    app: &App,
+    mock: Option<&MockHandle>,
+    extra: &[String],
+) {
     let open = config.public_url.as_str().trim_end_matches('/');
     println!();
     println!("{} — {}", stage.name, stage.title);
@@ -118,6 +155,9 @@ fn print_banner(stage: &StageInfo, config: &Config, app: &App, mock: Option<&Moc
             println!("  Watch the flow at {}/__mock", mock.base_url());
         }
         None => println!("  Logging in with Discord at {}.", app.provider.issuer),
+    }
+    for line in extra {
+        println!("  {line}");
     }
     if config.session_secret.is_none() {
         println!("  SESSION_SECRET is unset: cookies use a random key and stop working when this process stops.");

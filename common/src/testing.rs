@@ -71,7 +71,18 @@ where
         path: &str,
         headers: &[(&str, &str)],
     ) -> Response<Bytes> {
-        let mut request = warp::test::request().method(method).path(path);
+        self.send(method, path, headers, "").await
+    }
+
+    /// [`Browser::request`] with a body.
+    pub async fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Response<Bytes> {
+        let mut request = warp::test::request().method(method).path(path).body(body);
         if !self.cookies.is_empty() {
             request = request.header("cookie", self.cookie_header());
         }

@@ -5,38 +5,42 @@
 
 use crate::app::SessionApp;
 use crate::session::Session;
-use common::Answer;
+use common::{Answer, App};
 use secrecy::ExposeSecret;
 use std::sync::Arc;
 
 pub async fn logout(app: Arc<SessionApp>, cookies: Option<String>) -> Answer {
     let app = &app.app;
     if let Some(session) = Session::from_cookies(&app.keys, cookies.as_deref()) {
-        // RFC 7009: revoking the refresh token ends the whole grant (its
-        // access tokens too); Discord ends it whichever token it gets.
-        let (token, hint) = match &session.refresh_token {
-            Some(refresh) => (refresh.as_str(), "refresh_token"),
-            None => (session.access_token.as_str(), "access_token"),
-        };
-        let revoked = app
-            .upstream
-            .post_form(
-                app.provider.revoke_url.as_str(),
-                &app.provider.client_id,
-                app.provider.client_secret.expose_secret(),
-                &[("token", token), ("token_type_hint", hint)],
-            )
-            .await;
-        // Logging out must never fail for the user: if the provider cannot
-        // be told, the session still ends here, and the operator is told.
-        if let Err(error) = revoked {
-            tracing::warn!(%error, "token revocation failed; logged out locally only");
-        }
+        revoke(app, &session.access_token, session.refresh_token.as_deref()).await;
     }
-
     let mut response = common::respond::see_other("/");
     response
         .headers_mut()
         .append(http::header::SET_COOKIE, Session::clear_cookie(app.cookies));
     Ok(response)
+}
+
+/// Ends the grant at the provider (RFC 7009). Revoking the refresh token
+/// ends the whole grant, its access tokens too; Discord ends it whichever
+/// token it gets. Stage 3 revokes the same way.
+pub async fn revoke(app: &App, access_token: &str, refresh_token: Option<&str>) {
+    let (token, hint) = match refresh_token {
+        Some(refresh) => (refresh, "refresh_token"),
+        None => (access_token, "access_token"),
+    };
+    let revoked = app
+        .upstream
+        .post_form(
+            app.provider.revoke_url.as_str(),
+            &app.provider.client_id,
+            app.provider.client_secret.expose_secret(),
+            &[("token", token), ("token_type_hint", hint)],
+        )
+        .await;
+    // Logging out must never fail for the user: if the provider cannot be
+    // told, the session still ends here, and the operator is told.
+    if let Err(error) = revoked {
+        tracing::warn!(%error, "token revocation failed; logged out locally only");
+    }
 }

@@ -65,7 +65,9 @@ impl Refresher {
     }
 }
 
-async fn ask_provider(app: &App, refresh_token: String) -> Refreshed {
+/// One refresh at the provider, with no single-flight: the [`Refresher`]
+/// (and stage 3's database) make sure it runs once per refresh token.
+pub async fn ask_provider(app: &App, refresh_token: String) -> Refreshed {
     let result = app
         .oauth
         .exchange_refresh_token(&RefreshToken::new(refresh_token))

@@ -1,0 +1,43 @@
+//! What this stage's handlers share: stage 1's [`App`], the database, the
+//! key that seals tokens at rest, and the session timeouts.
+
+use crate::db::Db;
+use crate::settings::Settings;
+use crate::store::Timeouts;
+use crate::token_seal::TokenSeal;
+use common::App;
+use std::convert::Infallible;
+use std::sync::Arc;
+use warp::Filter;
+
+#[derive(Debug)]
+pub struct PermissionsApp {
+    pub app: App,
+    pub db: Db,
+    pub seal: TokenSeal,
+    pub timeouts: Timeouts,
+    /// Offline (the embedded mock): its users arrive with permissions.
+    pub offline: bool,
+}
+
+impl PermissionsApp {
+    pub fn new(app: App, db: Db, settings: &Settings, offline: bool) -> Arc<PermissionsApp> {
+        Arc::new(PermissionsApp {
+            seal: TokenSeal::new(&app.keys),
+            app,
+            db,
+            timeouts: Timeouts {
+                idle: settings.session_idle,
+                lifetime: settings.session_lifetime,
+            },
+            offline,
+        })
+    }
+}
+
+/// Hands the stage's state to a handler.
+pub fn with_permissions_app(
+    app: Arc<PermissionsApp>,
+) -> impl Filter<Extract = (Arc<PermissionsApp>,), Error = Infallible> + Clone {
+    warp::any().map(move || app.clone())
+}

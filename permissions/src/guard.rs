@@ -1,0 +1,110 @@
+//! "Who is this, and may they?": the filters routes stand behind.
+//!
+//! * [`logged_in`]: the session row behind the cookie, or 401 `Not logged
+//!   in` ("who are you?").
+//! * [`require`]: the same, and the user must hold a permission, or 403
+//!   `Insufficient permissions` ("we know you, and you may not").
+//!
+//! Both read the row on every request, so a logout elsewhere, a revoked
+//! permission or a deleted user counts on the very next request. The
+//! timeouts are the row's, not the cookie's: `Max-Age` is only advice to
+//! the browser.
+
+use crate::app::{with_permissions_app, PermissionsApp};
+use crate::store::{self, SessionRow};
+use crate::token_seal::StoredTokens;
+use crate::{cookie, refresh};
+use common::filters::cookie_header;
+use common::Problem;
+use http::StatusCode;
+use std::sync::Arc;
+use warp::{Filter, Rejection};
+
+/// A request from a logged-in user.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub session: SessionRow,
+}
+
+impl CurrentUser {
+    pub fn user_id(&self) -> i64 {
+        self.session.user_id
+    }
+}
+
+/// The logged-in user, or a rejection with 401.
+pub fn logged_in(
+    app: Arc<PermissionsApp>,
+) -> impl Filter<Extract = (CurrentUser,), Error = Rejection> + Clone {
+    guard(app, None)
+}
+
+/// The logged-in user holding `permission`: 401 if nobody is logged in,
+/// 403 if the user may not. Declared next to the route it guards:
+/// `.and(require(app, "admin"))`.
+pub fn require(
+    app: Arc<PermissionsApp>,
+    permission: &'static str,
+) -> impl Filter<Extract = (CurrentUser,), Error = Rejection> + Clone {
+    guard(app, Some(permission))
+}
+
+fn guard(
+    app: Arc<PermissionsApp>,
+    permission: Option<&'static str>,
+) -> impl Filter<Extract = (CurrentUser,), Error = Rejection> + Clone {
+    with_permissions_app(app).and(cookie_header()).and_then(
+        move |app: Arc<PermissionsApp>, cookies: Option<String>| async move {
+            check(&app, cookies.as_deref(), permission)
+                .await
+                .map_err(warp::reject::custom)
+        },
+    )
+}
+
+/// 401, and the browser's cookie deleted: its session is over.
+pub fn session_over(app: &PermissionsApp) -> Problem {
+    Problem::not_logged_in().with_cookie(cookie::clear(app.app.cookies))
+}
+
+async fn check(
+    app: &Arc<PermissionsApp>,
+    cookies: Option<&str>,
+    permission: Option<&'static str>,
+) -> Result<CurrentUser, Problem> {
+    let Some(id) = cookie::read(app.app.cookies, cookies) else {
+        return Err(Problem::not_logged_in());
+    };
+    let asked = permission.unwrap_or("");
+    // Logged out, ended by /logout/all, or its user deleted: no row.
+    let Some(mut session) = store::find(&app.db, &id.hash(), asked).await? else {
+        return Err(session_over(app));
+    };
+    let now = app.app.now();
+    if now >= session.expires_at || now >= session.idle_expires_at {
+        store::delete(&app.db, &app.seal, &session.id_hash).await?;
+        return Err(session_over(app));
+    }
+    if now.saturating_add(sessions::refresh::REFRESH_MARGIN_SECS) >= session.access_expires_at {
+        session = refresh::refresh(app.clone(), session, asked).await?;
+    }
+    store::touch(&app.db, &session, now, app.timeouts.idle).await?;
+    if permission.is_some() && !session.allowed {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "Insufficient permissions",
+        ));
+    }
+    Ok(CurrentUser { session })
+}
+
+/// The tokens of a refresh response, as a session row keeps them. A
+/// response without a refresh token keeps the old one (RFC 6749 §6: the
+/// server "MAY issue a new refresh token").
+pub fn stored(tokens: basic::tokens::Tokens, old_refresh: Option<String>) -> StoredTokens {
+    StoredTokens {
+        access_token: tokens.access_token,
+        refresh_token: tokens.refresh_token.or(old_refresh),
+        scope: tokens.scope,
+    }
+}

@@ -1,0 +1,34 @@
+//! `GET /`: who is logged in, with which permissions.
+
+use crate::app::PermissionsApp;
+use crate::users::{self, User};
+use crate::{cookie, store};
+use askama::Template;
+use common::Answer;
+use std::sync::Arc;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage<'a> {
+    provider: &'a str,
+    /// Escaped by askama: a display name is chosen at the provider.
+    user: Option<User>,
+}
+
+/// Reads the session without refreshing or touching it: showing a name
+/// needs neither.
+pub async fn page(app: Arc<PermissionsApp>, cookies: Option<String>) -> Answer {
+    let mut user = None;
+    if let Some(id) = cookie::read(app.app.cookies, cookies.as_deref()) {
+        if let Some(session) = store::find(&app.db, &id.hash(), "").await? {
+            let now = app.app.now();
+            if now < session.expires_at && now < session.idle_expires_at {
+                user = users::get(&app.db, session.user_id).await?;
+            }
+        }
+    }
+    common::respond::page(&HomePage {
+        provider: app.app.provider.display_name,
+        user,
+    })
+}

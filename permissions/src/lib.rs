@@ -1,0 +1,91 @@
+//! # Stage 3: users, permissions and server-side sessions
+//!
+//! Stage 2 kept the session in the cookie and knew users only as Discord
+//! tokens. This stage keeps users, their identities and their permissions
+//! in a database (SQLite by default, PostgreSQL when `DATABASE_URL` says
+//! so), and keeps sessions there too, so that the server can end them. What
+//! is new, in the order a user meets it (`/login` and the callback's checks
+//! and code exchange are stage 1's; refresh and revocation are stage 2's):
+//!
+//! * `GET /auth` ([`callback`]): the user is found by (provider, subject)
+//!   or created ([`users`]); any session this browser had ends, and a new
+//!   row is made ([`store`]): the cookie holds only its random id
+//!   ([`session_id`], [`cookie`]); the tokens are sealed at rest
+//!   ([`token_seal`]).
+//! * Every later request: the [`guard`] reads the row (idle and absolute
+//!   timeouts, refresh across instances in [`refresh`]), and [`guard::require`]
+//!   checks a permission: 401 "who are you?", 403 "you may not".
+//! * `GET /users/me`, `/privileged`, `/admin` ([`profile`]), and the admin
+//!   page and API ([`admin`]).
+//! * `POST /logout` and `/logout/all` ([`logout`]): the rows go, so every
+//!   copy of the cookie dies with them.
+//!
+//! [`db`] opens the database and runs the one migration; [`settings`] reads
+//! `DATABASE_URL`, `SESSION_IDLE` and `SESSION_LIFETIME`; [`cli`] works on
+//! the database without the server; [`offline`] gives the mock's users
+//! their starting permissions.
+
+pub mod admin;
+pub mod app;
+pub mod callback;
+pub mod cli;
+pub mod cookie;
+pub mod db;
+pub mod filters;
+pub mod guard;
+pub mod home;
+pub mod logout;
+pub mod offline;
+pub mod profile;
+pub mod refresh;
+pub mod session_id;
+pub mod settings;
+pub mod store;
+pub mod token_seal;
+pub mod users;
+
+use app::PermissionsApp;
+use common::Answer;
+use std::convert::Infallible;
+use std::sync::Arc;
+use warp::Filter;
+
+/// Every permission a route checks, declared beside the routes: granting
+/// anything else is refused.
+pub const PERMISSIONS: [&str; 2] = ["privileged", "admin"];
+
+/// The stage's routes, paths before methods (unknown path 404, wrong
+/// method 405).
+pub fn routes(
+    app: Arc<PermissionsApp>,
+) -> impl Filter<Extract = (Answer,), Error = Infallible> + Clone {
+    let logging_in = filters::home(app.clone())
+        // Stage 1's login, unchanged.
+        .or(basic::filters::login(app.app.clone()))
+        .unify()
+        .or(filters::callback(app.clone()))
+        .unify();
+    let guarded = filters::users_me(app.clone())
+        .or(filters::privileged(app.clone()))
+        .unify()
+        .or(filters::admin(app.clone()))
+        .unify()
+        .or(filters::admin_page(app.clone()))
+        .unify()
+        .or(filters::admin_change(app.clone()))
+        .unify()
+        .or(filters::admin_api_list(app.clone()))
+        .unify()
+        .or(filters::admin_api_change(app.clone()))
+        .unify();
+    let logging_out = filters::logout(app.clone())
+        .or(filters::logout_all(app))
+        .unify();
+    logging_in
+        .or(guarded)
+        .unify()
+        .or(logging_out)
+        .unify()
+        .recover(common::recover)
+        .unify()
+}

@@ -1,0 +1,46 @@
+//! `POST /logout` and `POST /logout/all`: the row goes, so every copy of
+//! the cookie stops working, here and on every other instance; the grant
+//! is revoked at the provider as in stage 2.
+
+use crate::app::PermissionsApp;
+use crate::guard::CurrentUser;
+use crate::token_seal::StoredTokens;
+use crate::{cookie, store};
+use common::Answer;
+use std::sync::Arc;
+
+/// `POST /logout`: this browser's session.
+pub async fn logout(app: Arc<PermissionsApp>, cookies: Option<String>) -> Answer {
+    if let Some(id) = cookie::read(app.app.cookies, cookies.as_deref()) {
+        if let Some(tokens) = store::delete(&app.db, &app.seal, &id.hash()).await? {
+            revoke(&app, &tokens).await;
+        }
+    }
+    logged_out(&app)
+}
+
+/// `POST /logout/all`: every session of the user, in every browser.
+pub async fn logout_all(app: Arc<PermissionsApp>, user: CurrentUser) -> Answer {
+    for tokens in store::delete_all_of(&app.db, &app.seal, user.user_id()).await? {
+        revoke(&app, &tokens).await;
+    }
+    logged_out(&app)
+}
+
+fn logged_out(app: &PermissionsApp) -> Answer {
+    let mut response = common::respond::see_other("/");
+    response
+        .headers_mut()
+        .append(http::header::SET_COOKIE, cookie::clear(app.app.cookies));
+    Ok(response)
+}
+
+/// Stage 2's revocation, for tokens from a session row.
+pub async fn revoke(app: &PermissionsApp, tokens: &StoredTokens) {
+    sessions::logout::revoke(
+        &app.app,
+        &tokens.access_token,
+        tokens.refresh_token.as_deref(),
+    )
+    .await;
+}

@@ -1,0 +1,98 @@
+//! Refresh across instances.
+//!
+//! Stage 2's refresh was single-flight within one process. Two instances
+//! behind a load balancer share the database, and Discord treats a refresh
+//! token presented twice as theft, so here the database decides who
+//! refreshes: one instance wins an atomic claim on the row
+//! ([`store::claim_refresh`]), trades the token, and writes the new pair one
+//! version up; every other request waits for that version.
+//!
+//! The refresh runs in a task of its own: a browser that disconnects
+//! mid-refresh cannot abandon it after the provider has rotated the token.
+
+use crate::app::PermissionsApp;
+use crate::guard::{session_over, stored};
+use crate::store::{self, SessionRow};
+use common::Problem;
+use http::StatusCode;
+use sessions::refresh::{ask_provider, Refreshed};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often a waiting request looks for the new version, and how long.
+const POLL: Duration = Duration::from_millis(25);
+const WAIT_AT_MOST: Duration = Duration::from_secs(15);
+
+/// The session with fresh tokens (the row as it is after the refresh).
+pub async fn refresh(
+    app: Arc<PermissionsApp>,
+    session: SessionRow,
+    permission: &str,
+) -> Result<SessionRow, Problem> {
+    let permission = permission.to_string();
+    tokio::spawn(async move { refresh_now(&app, session, &permission).await })
+        .await
+        .unwrap_or_else(|_| {
+            Err(Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The refresh failed. Try again in a moment.",
+            ))
+        })
+}
+
+async fn refresh_now(
+    app: &PermissionsApp,
+    session: SessionRow,
+    permission: &str,
+) -> Result<SessionRow, Problem> {
+    let started = std::time::Instant::now();
+    loop {
+        let Some(row) = store::find(&app.db, &session.id_hash, permission).await? else {
+            return Err(session_over(app));
+        };
+        // Refreshed, here or by another instance: done.
+        if row.token_version > session.token_version {
+            return Ok(row);
+        }
+        if started.elapsed() > WAIT_AT_MOST {
+            return Err(Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Your session is being refreshed. Try again in a moment.",
+            ));
+        }
+        if store::claim_refresh(&app.db, &row, app.app.now()).await? {
+            redeem(app, &row).await?;
+        } else {
+            tokio::time::sleep(POLL).await;
+        }
+    }
+}
+
+/// This instance holds the claim: trade the refresh token, store the new
+/// pair. A passing failure releases the claim, so the next request retries
+/// instead of being told the same failure again.
+async fn redeem(app: &PermissionsApp, row: &SessionRow) -> Result<(), Problem> {
+    let tokens = store::tokens(&app.db, &app.seal, &row.id_hash).await?;
+    // No tokens that open (SESSION_SECRET changed), or no refresh token:
+    // the session cannot go on.
+    let Some(refresh_token) = tokens.and_then(|t| t.refresh_token) else {
+        store::delete(&app.db, &app.seal, &row.id_hash).await?;
+        return Err(session_over(app));
+    };
+    match ask_provider(&app.app, refresh_token.clone()).await {
+        Refreshed::Tokens(new) => {
+            let now = app.app.now();
+            let expires_at = new.expires_at.unwrap_or(now.saturating_add(3600));
+            let tokens = stored(new, Some(refresh_token));
+            store::store_refreshed(&app.db, &app.seal, row, &tokens, expires_at).await
+        }
+        Refreshed::LoginEnded => {
+            store::delete(&app.db, &app.seal, &row.id_hash).await?;
+            Err(session_over(app))
+        }
+        Refreshed::Failed(problem) => {
+            store::release_refresh(&app.db, row).await?;
+            Err(problem)
+        }
+    }
+}

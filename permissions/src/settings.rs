@@ -1,0 +1,134 @@
+//! Stage 3's own configuration: where the database is, and how long a
+//! server-side session may live. Read like `common`'s: once, at start-up,
+//! and a bad value stops the program with a message naming the variable.
+
+use common::config::ConfigError;
+use std::time::Duration;
+
+/// `DATABASE_URL` unset: a SQLite file next to where the command runs,
+/// created on first run.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://permissions.db";
+/// A session unused this long is over (OWASP: idle timeout).
+pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(30 * 60);
+/// A session is over this long after login, used or not (absolute timeout).
+pub const DEFAULT_SESSION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
+/// The longest either may be: a year. It also keeps every `now + timeout`
+/// far from overflowing.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(366 * 24 * 3600);
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub session_idle: Duration,
+    pub session_lifetime: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            database_url: DEFAULT_DATABASE_URL.to_string(),
+            session_idle: DEFAULT_SESSION_IDLE,
+            session_lifetime: DEFAULT_SESSION_LIFETIME,
+        }
+    }
+}
+
+fn problem(variable: &'static str, problem: String) -> ConfigError {
+    ConfigError { variable, problem }
+}
+
+impl Settings {
+    /// From the process environment (`common` has read `.env` already).
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        Settings::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let database_url = match get("DATABASE_URL") {
+            None => DEFAULT_DATABASE_URL.to_string(),
+            Some(url) => {
+                let url = url.trim().to_string();
+                if !crate::db::is_supported(&url) {
+                    return Err(problem(
+                        "DATABASE_URL",
+                        "must start with sqlite: (a file, e.g. sqlite://permissions.db) or postgres:// (e.g. postgres://user:password@localhost/permissions)".into(),
+                    ));
+                }
+                url
+            }
+        };
+        let session_idle = duration(&get, "SESSION_IDLE", DEFAULT_SESSION_IDLE)?;
+        let session_lifetime = duration(&get, "SESSION_LIFETIME", DEFAULT_SESSION_LIFETIME)?;
+        Ok(Settings {
+            database_url,
+            session_idle,
+            session_lifetime,
+        })
+    }
+}
+
+fn duration(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: Duration,
+) -> Result<Duration, ConfigError> {
+    let Some(text) = get(variable) else {
+        return Ok(default);
+    };
+    let value = humantime::parse_duration(text.trim()).map_err(|e| {
+        problem(
+            variable,
+            format!("must be a duration such as 30m, 12h or 7d ({e}; got {text:?})"),
+        )
+    })?;
+    if value < Duration::from_secs(60) || value > MAX_TIMEOUT {
+        return Err(problem(
+            variable,
+            format!("must be between one minute and a year (got {text:?})"),
+        ));
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_and_durations() {
+        let defaults = settings(&[]).unwrap();
+        assert_eq!(defaults.database_url, "sqlite://permissions.db");
+        assert_eq!(defaults.session_idle, Duration::from_secs(1800));
+        assert_eq!(defaults.session_lifetime, Duration::from_secs(604_800));
+        let set = settings(&[("SESSION_IDLE", "5m"), ("SESSION_LIFETIME", "1d")]).unwrap();
+        assert_eq!(set.session_idle, Duration::from_secs(300));
+        assert_eq!(set.session_lifetime, Duration::from_secs(86_400));
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (vars, variable) in [
+            (vec![("DATABASE_URL", "mysql://x")], "DATABASE_URL"),
+            (vec![("DATABASE_URL", "permissions.db")], "DATABASE_URL"),
+            (vec![("SESSION_IDLE", "soon")], "SESSION_IDLE"),
+            (vec![("SESSION_IDLE", "1s")], "SESSION_IDLE"),
+            (
+                vec![("SESSION_LIFETIME", "99999999999d")],
+                "SESSION_LIFETIME",
+            ),
+        ] {
+            let error = settings(&vars).unwrap_err();
+            assert_eq!(error.variable, variable, "{vars:?}: {error}");
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! Server-side sessions: one row per logged-in browser.
+//!
+//! Stage 2 kept the session in the cookie, so the server could not end it:
+//! a copy of the cookie worked until it expired. Here the cookie holds only
+//! a random id, and the row decides. Logout deletes the row, and every copy
+//! of the cookie, on every instance that shares the database, stops working
+//! on its next request.
+
+use crate::db::{column, unavailable, Db};
+use crate::session_id::SessionId;
+use crate::token_seal::{StoredTokens, TokenSeal};
+use crate::users::seconds;
+use common::Problem;
+use std::time::Duration;
+
+/// "Last seen" is written at most this often per session: the hot path
+/// stays read-only, and the idle timeout is exact to within a minute.
+pub const TOUCH_EVERY: u64 = 60;
+
+/// How long one instance may hold a refresh before others may try.
+pub const REFRESH_CLAIM: u64 = 30;
+
+/// A session row, as the guard reads it on every request.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub id_hash: String,
+    pub user_id: i64,
+    pub provider: String,
+    pub access_expires_at: u64,
+    pub token_version: i64,
+    pub last_seen_at: u64,
+    pub idle_expires_at: u64,
+    pub expires_at: u64,
+    /// Whether the user holds the permission the route asked about.
+    pub allowed: bool,
+}
+
+/// The two timeouts, from configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub idle: Duration,
+    pub lifetime: Duration,
+}
+
+fn after(now: u64, duration: Duration) -> i64 {
+    seconds(now.saturating_add(duration.as_secs()))
+}
+
+/// Opens a session for `user_id` and returns its id, for the cookie.
+#[allow(clippy::too_many_arguments)]
+pub async fn create(
+    db: &Db,
+    seal: &TokenSeal,
+    user_id: i64,
+    provider: &str,
+    tokens: &StoredTokens,
+    access_expires_at: u64,
+    now: u64,
+    timeouts: Timeouts,
+) -> Result<SessionId, Problem> {
+    let id = SessionId::random();
+    let id_hash = id.hash();
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, provider, sealed_tokens, access_expires_at, \
+         token_version, refreshing_until, created_at, last_seen_at, idle_expires_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, 0, NULL, $6, $6, $7, $8)",
+    )
+    .bind(&id_hash)
+    .bind(user_id)
+    .bind(provider)
+    .bind(seal.seal(tokens, &id_hash))
+    .bind(seconds(access_expires_at))
+    .bind(seconds(now))
+    .bind(after(now, timeouts.idle))
+    .bind(after(now, timeouts.lifetime))
+    .execute(&db.pool)
+    .await
+    .map_err(unavailable)?;
+    Ok(id)
+}
+
+/// The session with this id hash, and whether its user holds `permission` (one
+/// query: this runs on every request).
+pub async fn find(db: &Db, id_hash: &str, permission: &str) -> Result<Option<SessionRow>, Problem> {
+    let row = sqlx::query(
+        "SELECT s.id_hash, s.user_id, s.provider, s.access_expires_at, s.token_version, \
+         s.last_seen_at, s.idle_expires_at, s.expires_at, \
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM permissions p \
+              WHERE p.user_id = s.user_id AND p.name = $2) THEN 1 ELSE 0 END AS BIGINT) AS allowed \
+         FROM sessions s WHERE s.id_hash = $1",
+    )
+    .bind(id_hash)
+    .bind(permission)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(unavailable)?;
+    let Some(row) = row else { return Ok(None) };
+    let time = |name: &str| column::<i64>(&row, name).map(|t| u64::try_from(t).unwrap_or(0));
+    Ok(Some(SessionRow {
+        id_hash: column(&row, "id_hash")?,
+        user_id: column(&row, "user_id")?,
+        provider: column(&row, "provider")?,
+        access_expires_at: time("access_expires_at")?,
+        token_version: column(&row, "token_version")?,
+        last_seen_at: time("last_seen_at")?,
+        idle_expires_at: time("idle_expires_at")?,
+        expires_at: time("expires_at")?,
+        allowed: column::<i64>(&row, "allowed")? == 1,
+    }))
+}
+
+/// The sealed tokens of a session, opened.
+pub async fn tokens(
+    db: &Db,
+    seal: &TokenSeal,
+    id_hash: &str,
+) -> Result<Option<StoredTokens>, Problem> {
+    let row = sqlx::query("SELECT sealed_tokens FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(unavailable)?;
+    match row {
+        Some(row) => Ok(seal.open(&column::<String>(&row, "sealed_tokens")?, id_hash)),
+        None => Ok(None),
+    }
+}
+
+/// Records activity: moves the idle expiry, at most once a minute.
+pub async fn touch(db: &Db, session: &SessionRow, now: u64, idle: Duration) -> Result<(), Problem> {
+    if now.saturating_sub(session.last_seen_at) < TOUCH_EVERY {
+        return Ok(());
+    }
+    sqlx::query("UPDATE sessions SET last_seen_at = $1, idle_expires_at = $2 WHERE id_hash = $3")
+        .bind(seconds(now))
+        .bind(after(now, idle))
+        .bind(&session.id_hash)
+        .execute(&db.pool)
+        .await
+        .map_err(unavailable)?;
+    Ok(())
+}
+
+/// Ends one session. Returns its tokens, for revocation, if it existed.
+pub async fn delete(
+    db: &Db,
+    seal: &TokenSeal,
+    id_hash: &str,
+) -> Result<Option<StoredTokens>, Problem> {
+    let tokens = tokens(db, seal, id_hash).await?;
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(&db.pool)
+        .await
+        .map_err(unavailable)?;
+    Ok(tokens)
+}
+
+/// Ends every session of a user. Returns their tokens, for revocation.
+pub async fn delete_all_of(
+    db: &Db,
+    seal: &TokenSeal,
+    user_id: i64,
+) -> Result<Vec<StoredTokens>, Problem> {
+    let rows = sqlx::query("SELECT id_hash, sealed_tokens FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(&db.pool)
+        .await
+        .map_err(unavailable)?;
+    let mut tokens = Vec::new();
+    for row in &rows {
+        let id_hash: String = column(row, "id_hash")?;
+        if let Some(opened) = seal.open(&column::<String>(row, "sealed_tokens")?, &id_hash) {
+            tokens.push(opened);
+        }
+    }
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&db.pool)
+        .await
+        .map_err(unavailable)?;
+    Ok(tokens)
+}
+
+/// Claims the right to refresh this session's tokens. Only one claim
+/// succeeds, across every instance: the `UPDATE … WHERE` is atomic in the
+/// database, and it matches only an unclaimed (or abandoned) row still at
+/// the version its caller read.
+pub async fn claim_refresh(db: &Db, session: &SessionRow, now: u64) -> Result<bool, Problem> {
+    let done = sqlx::query(
+        "UPDATE sessions SET refreshing_until = $1 WHERE id_hash = $2 AND token_version = $3 \
+         AND (refreshing_until IS NULL OR refreshing_until < $4)",
+    )
+    .bind(seconds(now.saturating_add(REFRESH_CLAIM)))
+    .bind(&session.id_hash)
+    .bind(session.token_version)
+    .bind(seconds(now))
+    .execute(&db.pool)
+    .await
+    .map_err(unavailable)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Stores refreshed tokens, one version up, and releases the claim.
+pub async fn store_refreshed(
+    db: &Db,
+    seal: &TokenSeal,
+    session: &SessionRow,
+    tokens: &StoredTokens,
+    access_expires_at: u64,
+) -> Result<(), Problem> {
+    sqlx::query(
+        "UPDATE sessions SET sealed_tokens = $1, access_expires_at = $2, \
+         token_version = token_version + 1, refreshing_until = NULL \
+         WHERE id_hash = $3 AND token_version = $4",
+    )
+    .bind(seal.seal(tokens, &session.id_hash))
+    .bind(seconds(access_expires_at))
+    .bind(&session.id_hash)
+    .bind(session.token_version)
+    .execute(&db.pool)
+    .await
+    .map_err(unavailable)?;
+    Ok(())
+}
+
+/// Gives up a claim (the refresh failed for a passing reason): the next
+/// request may try again.
+pub async fn release_refresh(db: &Db, session: &SessionRow) -> Result<(), Problem> {
+    sqlx::query("UPDATE sessions SET refreshing_until = NULL WHERE id_hash = $1")
+        .bind(&session.id_hash)
+        .execute(&db.pool)
+        .await
+        .map_err(unavailable)?;
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! Helpers shared by the permissions tests: a fresh database of either
+//! kind per test, the stage against a mock, and the default users.
+#![allow(dead_code)]
+
+use bytes::Bytes;
+use common::testing::{Browser, StageRoutes};
+use common::App;
+use mock_discord::config::default_user_id;
+use mock_discord::{MockDiscord, MockHandle};
+use permissions::app::PermissionsApp;
+use permissions::db::Db;
+use permissions::settings::Settings;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, LazyLock};
+
+pub const REDIRECT: &str = "http://127.0.0.1:5000/auth";
+pub static NELLY: LazyLock<String> = LazyLock::new(|| default_user_id("nelly"));
+pub static ADA: LazyLock<String> = LazyLock::new(|| default_user_id("ada.lovelace"));
+pub static GRACE: LazyLock<String> = LazyLock::new(|| default_user_id("grace_h"));
+
+/// Where the PostgreSQL tests find their server: `./test.sh` starts a
+/// private one and sets this.
+pub const POSTGRES_VARIABLE: &str = "PERMISSIONS_TEST_POSTGRES";
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Each test its own database: `(url, db)`.
+pub async fn database(backend: Backend) -> (String, Db) {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let name = format!("permissions_test_{}_{n}", std::process::id());
+    let url = match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("{name}.db"));
+            let _ = std::fs::remove_file(&path);
+            format!("sqlite://{}", path.display())
+        }
+        Backend::Postgres => {
+            let server = std::env::var(POSTGRES_VARIABLE).unwrap_or_else(|_| {
+                panic!(
+                    "the PostgreSQL tests need a server: run ./test.sh, which starts one, \
+                     or set {POSTGRES_VARIABLE}=postgres://user@127.0.0.1:PORT/postgres"
+                )
+            });
+            sqlx::any::install_default_drivers();
+            let admin = sqlx::AnyPool::connect(&server)
+                .await
+                .expect("the test server");
+            // The name is ours (a process id and a counter): no input in it.
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&admin)
+                .await
+                .expect("a test database");
+            admin.close().await;
+            let base = server
+                .rsplit_once('/')
+                .map(|(base, _)| base)
+                .unwrap_or(&server);
+            format!("{base}/{name}")
+        }
+    };
+    let db = Db::connect(&url).await.expect("the database opens");
+    (url, db)
+}
+
+pub async fn mock() -> MockHandle {
+    MockDiscord::builder().seed(11).spawn().await.unwrap()
+}
+
+/// The stage's state against `mock` (sharing its clock) on `db`, offline:
+/// Ada and Grace start with permissions.
+pub fn state(mock: &MockHandle, db: Db) -> Arc<PermissionsApp> {
+    state_with(mock, db, &Settings::default())
+}
+
+/// [`state`], with other timeouts.
+pub fn state_with(mock: &MockHandle, db: Db, settings: &Settings) -> Arc<PermissionsApp> {
+    PermissionsApp::new(App::for_mock(mock, REDIRECT), db, settings, true)
+}
+
+/// How many refresh-token grants the mock has seen.
+pub fn refreshes(mock: &MockHandle) -> usize {
+    mock.requests_to("/api/oauth2/token")
+        .iter()
+        .filter(|e| e.param("grant_type") == Some("refresh_token"))
+        .count()
+}
+
+/// One text column of every row a query returns.
+pub async fn texts(db: &Db, sql: &'static str) -> Vec<String> {
+    use sqlx::Row;
+    sqlx::query(sql)
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get::<String, _>(0))
+        .collect()
+}
+
+pub fn stage(state: &Arc<PermissionsApp>) -> impl StageRoutes {
+    permissions::routes(state.clone())
+}
+
+/// A browser that has logged in as `user`.
+pub async fn logged_in_browser<F: StageRoutes>(routes: F, user: &str) -> Browser<F> {
+    let mut browser = Browser::new(routes);
+    let response = browser.login(user).await;
+    assert_eq!(response.status(), 303, "{:?}", response.body());
+    assert_eq!(common::testing::location(&response), "/users/me");
+    assert!(browser.cookie("session").is_some());
+    browser
+}
+
+pub fn body_json(response: &http::Response<Bytes>) -> serde_json::Value {
+    serde_json::from_slice(response.body()).unwrap_or(serde_json::Value::Null)
+}
+
+pub fn detail(response: &http::Response<Bytes>) -> String {
+    body_json(response)["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+pub const SAME_ORIGIN: &[(&str, &str)] = &[("sec-fetch-site", "same-origin")];
+
+/// Runs each named `async fn(Backend)` as two tests, one per database:
+/// `sqlite::name` and `postgres::name`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $test() {
+                super::$test($crate::support::Backend::Sqlite).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $test() {
+                super::$test($crate::support::Backend::Postgres).await
+            })*
+        }
+    };
+}
