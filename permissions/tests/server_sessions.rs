@@ -256,7 +256,35 @@ async fn who_may_see_what(backend: Backend) {
     assert_eq!(body_json(&ada.get("/admin").await), "You are an admin!");
 }
 
+/// Served over https, the cookie is `Secure` and its name carries the
+/// `__Host-` prefix (so no subdomain can set it); the plain name is then
+/// not read at all.
+async fn a_secure_session_cookie_is_a_host_cookie(backend: Backend) {
+    let mock = mock().await;
+    let (_, db) = database(backend).await;
+    let mut app = common::App::for_mock(&mock, REDIRECT);
+    app.cookies = common::CookiePolicy { secure: true };
+    let state = permissions::app::PermissionsApp::new(app, db, &Settings::default(), true);
+    let mut browser = Browser::new(stage(&state));
+    let login = browser.login(&GRACE).await;
+    let set = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("__Host-session="))
+        .expect("a __Host-session cookie");
+    assert!(set.contains("; Secure") && set.contains("Path=/"), "{set}");
+    assert!(!set.contains("Domain"), "{set}");
+    assert_eq!(browser.get("/privileged").await.status(), 200);
+    let id = browser.cookie("__Host-session").unwrap().to_string();
+    let mut unprefixed = Browser::new(stage(&state));
+    unprefixed.set_cookie("session", Some(&id));
+    assert_eq!(unprefixed.get("/privileged").await.status(), 401);
+}
+
 on_both_databases!(
+    a_secure_session_cookie_is_a_host_cookie,
     the_cookie_holds_a_random_id_and_the_database_its_hash,
     logging_in_again_replaces_any_session_the_browser_had,
     the_idle_timeout_ends_an_unused_session,
