@@ -10,13 +10,14 @@
 //! dominate), and under 20 MB resident.
 
 use bytes::Bytes;
+use common::testing::processes::{log_in_over_http, median, memory_kib, ChildProcess};
 use common::testing::{free_port, wait_until_listening};
 use http_body_util::Full;
 use hyper::Request;
 use mock_discord::config::default_user_id;
-use mock_discord::{loadgen, submit_consent, Decision};
+use mock_discord::loadgen;
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,67 +47,6 @@ async fn minimal_server(port: u16) {
     warp::serve(route)
         .run(SocketAddr::from(([127, 0, 0, 1], port)))
         .await;
-}
-
-/// A child process, killed when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Resident and peak resident memory of a process, in KiB.
-fn memory_kib(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
-/// Logs in through the real flow and returns the `session=…` cookie.
-async fn log_in(base: &str) -> String {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let login = http.get(format!("{base}/login")).send().await.unwrap();
-    let transaction = login.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let authorize = login.headers()["location"].to_str().unwrap().to_string();
-    let callback = submit_consent(&authorize, &default_user_id("nelly"), Decision::Authorize)
-        .await
-        .unwrap();
-    let auth = http
-        .get(&callback)
-        .header("cookie", transaction)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(auth.status(), 303, "login failed");
-    auth.headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap())
-        .find(|v| v.starts_with("session="))
-        .expect("a session cookie")
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
 }
 
 /// Requests per second of GET /privileged with `cookie`, and the peak
@@ -142,36 +82,36 @@ async fn compare() {
     // The stage, offline (it starts its own mock), logging only warnings:
     // a log line per request would measure the terminal, not the session.
     let port = free_port();
-    let stage = Server(
+    let stage = ChildProcess::spawn(
         Command::new(env!("CARGO_BIN_EXE_sessions"))
             .env_clear()
             .env("PORT", port.to_string())
             .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("the sessions binary starts"),
+            .stdout(Stdio::null()),
     );
     wait_until_listening(port).await;
-    let cookie = log_in(&format!("http://127.0.0.1:{port}")).await;
-    let (idle, _) = memory_kib(stage.0.id());
+    let cookie = log_in_over_http(
+        &format!("http://127.0.0.1:{port}"),
+        &default_user_id("nelly"),
+    )
+    .await;
+    let (idle, _) = memory_kib(stage.pid());
 
     let minimal_port = free_port();
-    let minimal = Server(
+    let minimal = ChildProcess::spawn(
         Command::new(std::env::current_exe().unwrap())
             .args(["--minimal-server", &minimal_port.to_string()])
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("the minimal server starts"),
+            .stdout(Stdio::null()),
     );
     wait_until_listening(minimal_port).await;
 
     let (mut session_rps, mut minimal_rps, mut ratios) = (vec![], vec![], vec![]);
     let (mut session_peak, mut minimal_peak) = (0, 0);
     for _ in 0..ROUNDS {
-        let (rps, peak) = measure(port, stage.0.id(), &cookie).await;
+        let (rps, peak) = measure(port, stage.pid(), &cookie).await;
         session_rps.push(rps);
         session_peak = session_peak.max(peak);
-        let (baseline, peak) = measure(minimal_port, minimal.0.id(), &cookie).await;
+        let (baseline, peak) = measure(minimal_port, minimal.pid(), &cookie).await;
         minimal_rps.push(baseline);
         minimal_peak = minimal_peak.max(peak);
         ratios.push(rps / baseline);
@@ -184,23 +124,18 @@ async fn compare() {
     );
     println!(
         "  sessions stage (valid session cookie): {:>9.0} req/s (median), peak RSS {:>5.1} MB (idle {:.1} MB)",
-        median(&mut session_rps),
+        median(&session_rps),
         session_peak as f64 / 1024.0,
         idle as f64 / 1024.0
     );
     println!(
         "  minimal warp route (same answer):      {:>9.0} req/s (median), peak RSS {:>5.1} MB",
-        median(&mut minimal_rps),
+        median(&minimal_rps),
         minimal_peak as f64 / 1024.0
     );
     println!(
         "  ratio sessions / minimal:              {:>9.2} (median; rounds: {})",
-        median(&mut ratios),
+        median(&ratios),
         shown.join(", ")
     );
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
 }

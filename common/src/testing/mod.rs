@@ -5,6 +5,7 @@
 
 #[cfg(feature = "chromium")]
 pub mod chromium;
+pub mod processes;
 pub mod transcript;
 
 pub use transcript::{Body, Redactor, Transcript};

@@ -1,0 +1,117 @@
+//! Servers as their own processes, as users run them: for the tests that
+//! start a stage's binary and for the benchmarks.
+
+use mock_discord::{submit_consent, Decision};
+use std::process::{Child, Command};
+
+/// A child process, killed when dropped.
+pub struct ChildProcess(pub Child);
+
+impl Drop for ChildProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl ChildProcess {
+    pub fn spawn(command: &mut Command) -> ChildProcess {
+        ChildProcess(
+            command
+                .spawn()
+                .unwrap_or_else(|e| panic!("{command:?}: {e}")),
+        )
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+/// Resident and peak resident memory of a process, in KiB.
+pub fn memory_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// The median of some measurements.
+pub fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted[sorted.len() / 2]
+}
+
+/// Logs in at the stage served at `base` as a browser does (`/login`, the
+/// consent page as `user`, the callback with the transaction cookie) and
+/// returns the session cookie as a `Cookie` header value: `name=value`.
+pub async fn log_in_over_http(base: &str, user: &str) -> String {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client");
+    let first_cookie = |response: &reqwest::Response| {
+        let set = response.headers()[http::header::SET_COOKIE]
+            .to_str()
+            .expect("a text cookie");
+        set.split(';').next().unwrap_or_default().to_string()
+    };
+    let login = http
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("GET /login");
+    let transaction = first_cookie(&login);
+    let authorize = login.headers()[http::header::LOCATION]
+        .to_str()
+        .expect("a Location")
+        .to_string();
+    let callback = submit_consent(&authorize, user, Decision::Authorize)
+        .await
+        .expect("the consent page");
+    let auth = http
+        .get(&callback)
+        .header(http::header::COOKIE, transaction)
+        .send()
+        .await
+        .expect("the callback");
+    assert_eq!(auth.status(), 303, "the login failed");
+    first_cookie(&auth)
+}
+
+/// What one run of wrk measured.
+#[derive(Debug, Clone, Copy)]
+pub struct WrkRun {
+    pub requests_per_second: f64,
+    /// Answers other than 2xx or 3xx: a benchmark of errors is no benchmark.
+    pub failures: u64,
+}
+
+/// Loads `url` with wrk (Debian's `wrk`): `connections` keep-alive
+/// connections over 2 threads for `seconds`, every request with `cookie`.
+pub fn wrk(url: &str, cookie: &str, connections: usize, seconds: u64) -> WrkRun {
+    let output = Command::new("wrk")
+        .args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s")])
+        .args(["-H", &format!("Cookie: {cookie}"), url])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run wrk: {e}. Install Debian's wrk (./bench.sh does)."));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let number_after = |label: &str| {
+        text.lines()
+            .find_map(|line| line.trim().strip_prefix(label))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse::<f64>().ok())
+    };
+    WrkRun {
+        requests_per_second: number_after("Requests/sec:")
+            .unwrap_or_else(|| panic!("wrk printed no Requests/sec:\n{text}")),
+        failures: number_after("Non-2xx or 3xx responses:").unwrap_or(0.0) as u64,
+    }
+}

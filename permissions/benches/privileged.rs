@@ -1,0 +1,199 @@
+//! `./bench.sh permissions` (or `cargo bench -p permissions` with wrk
+//! installed and PERMISSIONS_TEST_POSTGRES set): `GET /privileged` with a
+//! session, that is a session lookup and a permission check in the
+//! database, on SQLite and on PostgreSQL, against a minimal warp route.
+//!
+//! Each server is its own process at its default settings (the stage
+//! offline, logging at `info`), loaded by wrk from outside, in alternating
+//! rounds; the medians and their ratios are printed, with memory.
+
+use common::testing::processes::{log_in_over_http, median, memory_kib, wrk, ChildProcess};
+use common::testing::{free_port, wait_until_listening};
+use mock_discord::config::default_user_id;
+use permissions::db::Db;
+use permissions::users;
+use std::net::SocketAddr;
+use std::process::{Command, Stdio};
+
+const CONNECTIONS: usize = 64;
+const ROUNDS: usize = 5;
+const SECONDS: u64 = 3;
+const ANSWER: &str = "You are truly privileged!";
+const POSTGRES_VARIABLE: &str = "PERMISSIONS_TEST_POSTGRES";
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    if let Some(i) = args.iter().position(|a| a == "--minimal-server") {
+        let port: u16 = args[i + 1].parse().expect("a port");
+        runtime.block_on(minimal_server(port));
+    } else {
+        runtime.block_on(compare());
+    }
+}
+
+/// The yardstick: the same answer, with no session and no database.
+async fn minimal_server(port: u16) {
+    use warp::Filter;
+    let route = warp::path!("privileged").map(|| warp::reply::json(&ANSWER));
+    warp::serve(route)
+        .run(SocketAddr::from(([127, 0, 0, 1], port)))
+        .await;
+}
+
+/// One server under test: its process, where it listens, its cookie.
+struct Contender {
+    name: &'static str,
+    process: ChildProcess,
+    url: String,
+    cookie: String,
+    database_url: Option<String>,
+    idle_kib: u64,
+    rounds: Vec<f64>,
+}
+
+async fn stage(name: &'static str, database_url: String) -> Contender {
+    let port = free_port();
+    let process = ChildProcess::spawn(
+        Command::new(env!("CARGO_BIN_EXE_permissions"))
+            .env_clear()
+            .env("PORT", port.to_string())
+            .env("DATABASE_URL", &database_url)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    wait_until_listening(port).await;
+    let base = format!("http://127.0.0.1:{port}");
+    // Offline, Ada starts with `privileged`.
+    let cookie = log_in_over_http(&base, &default_user_id("ada.lovelace")).await;
+    let idle_kib = memory_kib(process.pid()).0;
+    Contender {
+        name,
+        process,
+        url: format!("{base}/privileged"),
+        cookie,
+        database_url: Some(database_url),
+        idle_kib,
+        rounds: Vec::new(),
+    }
+}
+
+async fn minimal() -> Contender {
+    let port = free_port();
+    let process = ChildProcess::spawn(
+        Command::new(std::env::current_exe().expect("this bench"))
+            .args(["--minimal-server", &port.to_string()])
+            .stdout(Stdio::null()),
+    );
+    wait_until_listening(port).await;
+    Contender {
+        name: "minimal warp route (same answer)",
+        idle_kib: memory_kib(process.pid()).0,
+        process,
+        url: format!("http://127.0.0.1:{port}/privileged"),
+        cookie: String::new(),
+        database_url: None,
+        rounds: Vec::new(),
+    }
+}
+
+async fn postgres_database() -> String {
+    let server = std::env::var(POSTGRES_VARIABLE).unwrap_or_else(|_| {
+        panic!(
+            "set {POSTGRES_VARIABLE} to a PostgreSQL server's URL, or run ./bench.sh permissions"
+        )
+    });
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::AnyPool::connect(&server).await.expect("the server");
+    let name = format!("permissions_bench_{}", std::process::id());
+    // The name is ours (a process id): no input in it.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&admin)
+        .await
+        .expect("a bench database");
+    let base = server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server);
+    format!("{base}/{name}")
+}
+
+/// Takes `privileged` from Ada in `database_url`, then asks once more.
+async fn revocation_counts_at_once(contender: &Contender) -> bool {
+    let url = contender.database_url.as_deref().expect("a stage");
+    let db = Db::connect(url).await.expect("the database");
+    let ada = users::find_by_identity(&db, "discord", &default_user_id("ada.lovelace"))
+        .await
+        .expect("a query")
+        .expect("Ada");
+    users::revoke(&db, ada, "privileged")
+        .await
+        .expect("a revocation");
+    let status = reqwest::Client::new()
+        .get(&contender.url)
+        .header("cookie", &contender.cookie)
+        .send()
+        .await
+        .expect("a request")
+        .status();
+    status == 403
+}
+
+async fn compare() {
+    let sqlite_file =
+        std::env::temp_dir().join(format!("permissions-bench-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&sqlite_file);
+    let mut contenders = vec![
+        minimal().await,
+        stage(
+            "permissions on SQLite",
+            format!("sqlite://{}", sqlite_file.display()),
+        )
+        .await,
+        stage("permissions on PostgreSQL", postgres_database().await).await,
+    ];
+    for _ in 0..ROUNDS {
+        for contender in &mut contenders {
+            let run = wrk(&contender.url, &contender.cookie, CONNECTIONS, SECONDS);
+            assert_eq!(
+                run.failures, 0,
+                "{}: answers other than 200",
+                contender.name
+            );
+            contender.rounds.push(run.requests_per_second);
+        }
+    }
+    println!(
+        "GET /privileged, wrk -t2 -c{CONNECTIONS}, {ROUNDS} alternating rounds of {SECONDS} s; \
+         each server its own process, at its default settings:"
+    );
+    let yardstick = median(&contenders[0].rounds);
+    for contender in &contenders {
+        let (_, peak) = memory_kib(contender.process.pid());
+        let ratios: Vec<String> = contender
+            .rounds
+            .iter()
+            .zip(&contenders[0].rounds)
+            .map(|(r, m)| format!("{:.2}", r / m))
+            .collect();
+        let median_rps = median(&contender.rounds);
+        println!(
+            "  {:<34} {:>8.0} req/s (median), ratio {:.2} (rounds {}), RSS idle {:.1} MB, peak {:.1} MB",
+            contender.name,
+            median_rps,
+            median_rps / yardstick,
+            ratios.join(" "),
+            contender.idle_kib as f64 / 1024.0,
+            peak as f64 / 1024.0,
+        );
+    }
+    for contender in &contenders[1..] {
+        println!(
+            "  {}: a revoked permission refused on the next request: {}",
+            contender.name,
+            if revocation_counts_at_once(contender).await {
+                "yes (403)"
+            } else {
+                "NO"
+            }
+        );
+    }
+    let _ = std::fs::remove_file(&sqlite_file);
+}
