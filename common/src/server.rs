@@ -1,16 +1,76 @@
 //! Starting and stopping a stage: logging, the listening socket, graceful
 //! shutdown on Ctrl-C.
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
+use std::time::Duration;
+use tracing_appender::non_blocking::{ErrorCounter, NonBlockingBuilder, WorkerGuard};
 use warp::Filter;
+
+/// Logging, while it lasts: dropping it writes out what is buffered and
+/// says how many lines were lost.
+pub struct Logging {
+    _flush_on_drop: WorkerGuard,
+    dropped: ErrorCounter,
+}
+
+impl Drop for Logging {
+    fn drop(&mut self) {
+        let dropped = self.dropped.dropped_lines();
+        if dropped > 0 {
+            eprintln!("{dropped} log lines were dropped: the log could not keep up with the load");
+        }
+    }
+}
 
 /// `tracing` output to stderr, filtered by `RUST_LOG` (default `info`).
 /// Nothing this project logs contains a token, code, verifier or secret.
-pub fn init_logging() {
+///
+/// A request does not wait for its log line: lines go to a queue that a
+/// background thread writes out, many lines per write when they come fast,
+/// each line at once when they do not. If the queue is full (more lines
+/// than stderr takes), a line is dropped rather than the request slowed,
+/// and the drops are counted and reported. Colours only on a terminal.
+pub fn init_logging() -> Logging {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let (writer, guard) = NonBlockingBuilder::default()
+        .lossy(true)
+        // The thread empties the queue into this buffer, then flushes it.
+        .finish(std::io::BufWriter::with_capacity(
+            64 * 1024,
+            std::io::stderr(),
+        ));
+    let dropped = writer.error_counter();
     // A second call (in tests) keeps the first subscriber.
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(writer)
+        .try_init();
+    Logging {
+        _flush_on_drop: guard,
+        dropped,
+    }
+}
+
+impl Logging {
+    /// Every ten seconds, says how many log lines were dropped since the
+    /// last time, if any were.
+    pub fn report_drops(&self) {
+        let counter = self.dropped.clone();
+        tokio::spawn(async move {
+            let mut reported = 0;
+            loop {
+                tokio::time::sleep(Duration::from_secs(10)).await;
+                let dropped = counter.dropped_lines();
+                if dropped > reported {
+                    tracing::warn!(dropped = dropped - reported, "log lines dropped under load");
+                    reported = dropped;
+                }
+            }
+        });
+    }
 }
 
 /// One log line per request: method, path, status and time. The query

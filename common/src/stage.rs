@@ -73,8 +73,12 @@ where
     F: Filter + Clone + Send + Sync + 'static,
     F::Extract: warp::Reply,
 {
-    crate::server::init_logging();
-    match start(stage, build).await {
+    let logging = crate::server::init_logging();
+    logging.report_drops();
+    let outcome = start(stage, build).await;
+    // Write out what the log still holds before saying anything else.
+    drop(logging);
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");

@@ -5,7 +5,9 @@
 //!
 //! Each server is its own process at its default settings (the stage
 //! offline, logging at `info`), loaded by wrk from outside, in alternating
-//! rounds; the medians and their ratios are printed, with memory.
+//! rounds; the medians and their ratios are printed, with memory. Two
+//! series: every request with one session cookie, then 64 sessions dealt
+//! out in turn (a Lua script in wrk, used for the yardstick too).
 
 use common::testing::processes::{log_in_over_http, median, memory_kib, wrk, ChildProcess};
 use common::testing::{free_port, wait_until_listening};
@@ -16,6 +18,7 @@ use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 
 const CONNECTIONS: usize = 64;
+const SESSIONS: usize = 64;
 const ROUNDS: usize = 5;
 const SECONDS: u64 = 3;
 const ANSWER: &str = "You are truly privileged!";
@@ -46,10 +49,12 @@ struct Contender {
     name: &'static str,
     process: ChildProcess,
     url: String,
-    cookie: String,
+    /// `SESSIONS` session cookies, `name=value`.
+    cookies: Vec<String>,
     database_url: Option<String>,
     idle_kib: u64,
-    rounds: Vec<f64>,
+    /// Requests per second in each round, one session and many.
+    rounds: [Vec<f64>; 2],
 }
 
 async fn stage(name: &'static str, database_url: String) -> Contender {
@@ -64,17 +69,23 @@ async fn stage(name: &'static str, database_url: String) -> Contender {
     );
     wait_until_listening(port).await;
     let base = format!("http://127.0.0.1:{port}");
-    // Offline, Ada starts with `privileged`.
-    let cookie = log_in_over_http(&base, &default_user_id("ada.lovelace")).await;
+    // Offline, Ada starts with `privileged`. One login per session, as
+    // from that many browsers.
+    let mut cookies = Vec::new();
+    for _ in 0..SESSIONS {
+        cookies.push(log_in_over_http(&base, &default_user_id("ada.lovelace")).await);
+        // The embedded mock allows 50 token requests a second, as Discord.
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
     let idle_kib = memory_kib(process.pid()).0;
     Contender {
         name,
         process,
         url: format!("{base}/privileged"),
-        cookie,
+        cookies,
         database_url: Some(database_url),
         idle_kib,
-        rounds: Vec::new(),
+        rounds: [Vec::new(), Vec::new()],
     }
 }
 
@@ -91,9 +102,10 @@ async fn minimal() -> Contender {
         idle_kib: memory_kib(process.pid()).0,
         process,
         url: format!("http://127.0.0.1:{port}/privileged"),
-        cookie: String::new(),
+        // Cookies of the same size, which the route ignores.
+        cookies: (0..SESSIONS).map(|n| format!("session={n:0>43}")).collect(),
         database_url: None,
-        rounds: Vec::new(),
+        rounds: [Vec::new(), Vec::new()],
     }
 }
 
@@ -128,7 +140,7 @@ async fn revocation_counts_at_once(contender: &Contender) -> bool {
         .expect("a revocation");
     let status = reqwest::Client::new()
         .get(&contender.url)
-        .header("cookie", &contender.cookie)
+        .header("cookie", &contender.cookies[0])
         .send()
         .await
         .expect("a request")
@@ -149,37 +161,52 @@ async fn compare() {
         .await,
         stage("permissions on PostgreSQL", postgres_database().await).await,
     ];
-    for _ in 0..ROUNDS {
-        for contender in &mut contenders {
-            let run = wrk(&contender.url, &contender.cookie, CONNECTIONS, SECONDS);
-            assert_eq!(
-                run.failures, 0,
-                "{}: answers other than 200",
-                contender.name
-            );
-            contender.rounds.push(run.requests_per_second);
+    for series in 0..2 {
+        for _ in 0..ROUNDS {
+            for contender in &mut contenders {
+                let cookies = match series {
+                    0 => &contender.cookies[..1],
+                    _ => &contender.cookies[..],
+                };
+                let run = wrk(&contender.url, cookies, CONNECTIONS, SECONDS);
+                assert_eq!(
+                    run.failures, 0,
+                    "{}: answers other than 200",
+                    contender.name
+                );
+                contender.rounds[series].push(run.requests_per_second);
+            }
         }
     }
     println!(
         "GET /privileged, wrk -t2 -c{CONNECTIONS}, {ROUNDS} alternating rounds of {SECONDS} s; \
          each server its own process, at its default settings:"
     );
-    let yardstick = median(&contenders[0].rounds);
+    for (series, title) in [(0, "one session cookie"), (1, "64 sessions in turn")] {
+        println!("  {title}:");
+        let yardstick = median(&contenders[0].rounds[series]);
+        for contender in &contenders {
+            let rounds = &contender.rounds[series];
+            let ratios: Vec<String> = rounds
+                .iter()
+                .zip(&contenders[0].rounds[series])
+                .map(|(r, m)| format!("{:.2}", r / m))
+                .collect();
+            println!(
+                "    {:<34} {:>8.0} req/s (median), ratio {:.2} (rounds {})",
+                contender.name,
+                median(rounds),
+                median(rounds) / yardstick,
+                ratios.join(" "),
+            );
+        }
+    }
+    println!("  memory:");
     for contender in &contenders {
         let (_, peak) = memory_kib(contender.process.pid());
-        let ratios: Vec<String> = contender
-            .rounds
-            .iter()
-            .zip(&contenders[0].rounds)
-            .map(|(r, m)| format!("{:.2}", r / m))
-            .collect();
-        let median_rps = median(&contender.rounds);
         println!(
-            "  {:<34} {:>8.0} req/s (median), ratio {:.2} (rounds {}), RSS idle {:.1} MB, peak {:.1} MB",
+            "    {:<34} RSS idle {:.1} MB, peak {:.1} MB",
             contender.name,
-            median_rps,
-            median_rps / yardstick,
-            ratios.join(" "),
             contender.idle_kib as f64 / 1024.0,
             peak as f64 / 1024.0,
         );

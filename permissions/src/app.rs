@@ -2,6 +2,7 @@
 //! key that seals tokens at rest, and the session timeouts.
 
 use crate::db::Db;
+use crate::lookup::Lookups;
 use crate::settings::Settings;
 use crate::store::Timeouts;
 use crate::token_seal::TokenSeal;
@@ -14,6 +15,8 @@ use warp::Filter;
 pub struct PermissionsApp {
     pub app: App,
     pub db: Db,
+    /// Session lookups, coalesced into as few queries as the load allows.
+    pub lookups: Lookups,
     pub seal: TokenSeal,
     pub timeouts: Timeouts,
     /// Offline (the embedded mock): its users arrive with permissions.
@@ -25,6 +28,7 @@ impl PermissionsApp {
         Arc::new(PermissionsApp {
             seal: TokenSeal::new(&app.keys),
             app,
+            lookups: Lookups::new(db.clone()),
             db,
             timeouts: Timeouts {
                 idle: settings.session_idle,

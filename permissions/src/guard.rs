@@ -75,9 +75,8 @@ async fn check(
     let Some(id) = cookie::read(app.app.cookies, cookies) else {
         return Err(Problem::not_logged_in());
     };
-    let asked = permission.unwrap_or("");
     // Logged out, ended by /logout/all, or its user deleted: no row.
-    let Some(mut session) = store::find(&app.db, &id.hash(), asked).await? else {
+    let Some(mut session) = app.lookups.find(&id.hash()).await? else {
         return Err(session_over(app));
     };
     let now = app.app.now();
@@ -86,10 +85,10 @@ async fn check(
         return Err(session_over(app));
     }
     if now.saturating_add(sessions::refresh::REFRESH_MARGIN_SECS) >= session.access_expires_at {
-        session = refresh::refresh(app.clone(), session, asked).await?;
+        session = refresh::refresh(app.clone(), session).await?;
     }
     store::touch(&app.db, &session, now, app.timeouts.idle).await?;
-    if permission.is_some() && !session.allowed {
+    if permission.is_some_and(|p| !session.allows(p)) {
         return Err(Problem::new(
             StatusCode::FORBIDDEN,
             "Insufficient permissions",

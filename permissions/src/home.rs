@@ -1,8 +1,8 @@
 //! `GET /`: who is logged in, with which permissions.
 
 use crate::app::PermissionsApp;
+use crate::cookie;
 use crate::users::{self, User};
-use crate::{cookie, store};
 use askama::Template;
 use common::Answer;
 use std::sync::Arc;
@@ -20,7 +20,7 @@ struct HomePage<'a> {
 pub async fn page(app: Arc<PermissionsApp>, cookies: Option<String>) -> Answer {
     let mut user = None;
     if let Some(id) = cookie::read(app.app.cookies, cookies.as_deref()) {
-        if let Some(session) = store::find(&app.db, &id.hash(), "").await? {
+        if let Some(session) = app.lookups.find(&id.hash()).await? {
             let now = app.app.now();
             if now < session.expires_at && now < session.idle_expires_at {
                 user = users::get(&app.db, session.user_id).await?;

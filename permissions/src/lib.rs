@@ -14,7 +14,8 @@
 //!   ([`token_seal`]).
 //! * Every later request: the [`guard`] reads the row (idle and absolute
 //!   timeouts, refresh across instances in [`refresh`]), and [`guard::require`]
-//!   checks a permission: 401 "who are you?", 403 "you may not".
+//!   checks a permission: 401 "who are you?", 403 "you may not". Under
+//!   load, the rows of concurrent requests come in one query ([`lookup`]).
 //! * `GET /users/me`, `/privileged`, `/admin` ([`profile`]), and the admin
 //!   page and API ([`admin`]).
 //! * `POST /logout` and `/logout/all` ([`logout`]): the rows go, so every
@@ -35,6 +36,7 @@ pub mod filters;
 pub mod guard;
 pub mod home;
 pub mod logout;
+pub mod lookup;
 pub mod offline;
 pub mod profile;
 pub mod refresh;

@@ -24,13 +24,8 @@ const POLL: Duration = Duration::from_millis(25);
 const WAIT_AT_MOST: Duration = Duration::from_secs(15);
 
 /// The session with fresh tokens (the row as it is after the refresh).
-pub async fn refresh(
-    app: Arc<PermissionsApp>,
-    session: SessionRow,
-    permission: &str,
-) -> Result<SessionRow, Problem> {
-    let permission = permission.to_string();
-    tokio::spawn(async move { refresh_now(&app, session, &permission).await })
+pub async fn refresh(app: Arc<PermissionsApp>, session: SessionRow) -> Result<SessionRow, Problem> {
+    tokio::spawn(async move { refresh_now(&app, session).await })
         .await
         .unwrap_or_else(|_| {
             Err(Problem::new(
@@ -40,14 +35,10 @@ pub async fn refresh(
         })
 }
 
-async fn refresh_now(
-    app: &PermissionsApp,
-    session: SessionRow,
-    permission: &str,
-) -> Result<SessionRow, Problem> {
+async fn refresh_now(app: &PermissionsApp, session: SessionRow) -> Result<SessionRow, Problem> {
     let started = std::time::Instant::now();
     loop {
-        let Some(row) = store::find(&app.db, &session.id_hash, permission).await? else {
+        let Some(row) = store::find(&app.db, &session.id_hash).await? else {
             return Err(session_over(app));
         };
         // Refreshed, here or by another instance: done.

@@ -11,6 +11,7 @@ use crate::session_id::SessionId;
 use crate::token_seal::{StoredTokens, TokenSeal};
 use crate::users::seconds;
 use common::Problem;
+use std::collections::HashMap;
 use std::time::Duration;
 
 /// "Last seen" is written at most this often per session: the hot path
@@ -20,7 +21,8 @@ pub const TOUCH_EVERY: u64 = 60;
 /// How long one instance may hold a refresh before others may try.
 pub const REFRESH_CLAIM: u64 = 30;
 
-/// A session row, as the guard reads it on every request.
+/// A session row, as the guard reads it on every request, with its
+/// user's permissions.
 #[derive(Debug, Clone)]
 pub struct SessionRow {
     pub id_hash: String,
@@ -31,8 +33,13 @@ pub struct SessionRow {
     pub last_seen_at: u64,
     pub idle_expires_at: u64,
     pub expires_at: u64,
-    /// Whether the user holds the permission the route asked about.
-    pub allowed: bool,
+    pub permissions: Vec<String>,
+}
+
+impl SessionRow {
+    pub fn allows(&self, permission: &str) -> bool {
+        self.permissions.iter().any(|p| p == permission)
+    }
 }
 
 /// The two timeouts, from configuration.
@@ -79,34 +86,63 @@ pub async fn create(
     Ok(id)
 }
 
-/// The session with this id hash, and whether its user holds `permission` (one
-/// query: this runs on every request).
-pub async fn find(db: &Db, id_hash: &str, permission: &str) -> Result<Option<SessionRow>, Problem> {
-    let row = sqlx::query(
+/// The most sessions one query asks for: far below SQLite's and
+/// PostgreSQL's limits on parameters.
+pub const MAX_PER_QUERY: usize = 256;
+
+/// The session with this id hash, if there is one.
+pub async fn find(db: &Db, id_hash: &str) -> Result<Option<SessionRow>, Problem> {
+    Ok(find_many(db, &[id_hash.to_string()]).await?.remove(id_hash))
+}
+
+/// The sessions with these id hashes (at most [`MAX_PER_QUERY`]), with
+/// their users' permissions, in one query: [`crate::lookup`] answers many
+/// requests with it.
+pub async fn find_many(
+    db: &Db,
+    id_hashes: &[String],
+) -> Result<HashMap<String, SessionRow>, Problem> {
+    let mut found = HashMap::new();
+    if id_hashes.is_empty() {
+        return Ok(found);
+    }
+    let placeholders: Vec<String> = (1..=id_hashes.len()).map(|n| format!("${n}")).collect();
+    // Only numbered placeholders are pasted in; every value is bound.
+    let sql = format!(
         "SELECT s.id_hash, s.user_id, s.provider, s.access_expires_at, s.token_version, \
-         s.last_seen_at, s.idle_expires_at, s.expires_at, \
-         CAST(CASE WHEN EXISTS (SELECT 1 FROM permissions p \
-              WHERE p.user_id = s.user_id AND p.name = $2) THEN 1 ELSE 0 END AS BIGINT) AS allowed \
-         FROM sessions s WHERE s.id_hash = $1",
-    )
-    .bind(id_hash)
-    .bind(permission)
-    .fetch_optional(&db.pool)
-    .await
-    .map_err(unavailable)?;
-    let Some(row) = row else { return Ok(None) };
-    let time = |name: &str| column::<i64>(&row, name).map(|t| u64::try_from(t).unwrap_or(0));
-    Ok(Some(SessionRow {
-        id_hash: column(&row, "id_hash")?,
-        user_id: column(&row, "user_id")?,
-        provider: column(&row, "provider")?,
-        access_expires_at: time("access_expires_at")?,
-        token_version: column(&row, "token_version")?,
-        last_seen_at: time("last_seen_at")?,
-        idle_expires_at: time("idle_expires_at")?,
-        expires_at: time("expires_at")?,
-        allowed: column::<i64>(&row, "allowed")? == 1,
-    }))
+         s.last_seen_at, s.idle_expires_at, s.expires_at, p.name AS permission \
+         FROM sessions s LEFT JOIN permissions p ON p.user_id = s.user_id \
+         WHERE s.id_hash IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for id_hash in id_hashes {
+        query = query.bind(id_hash);
+    }
+    let rows = query.fetch_all(&db.pool).await.map_err(unavailable)?;
+    for row in &rows {
+        let time = |name: &str| column::<i64>(row, name).map(|t| u64::try_from(t).unwrap_or(0));
+        let id_hash: String = column(row, "id_hash")?;
+        let permission: Option<String> = column(row, "permission")?;
+        if let Some(session) = found.get_mut(&id_hash) {
+            let session: &mut SessionRow = session;
+            session.permissions.extend(permission);
+            continue;
+        }
+        let session = SessionRow {
+            id_hash: id_hash.clone(),
+            user_id: column(row, "user_id")?,
+            provider: column(row, "provider")?,
+            access_expires_at: time("access_expires_at")?,
+            token_version: column(row, "token_version")?,
+            last_seen_at: time("last_seen_at")?,
+            idle_expires_at: time("idle_expires_at")?,
+            expires_at: time("expires_at")?,
+            permissions: permission.into_iter().collect(),
+        };
+        found.insert(id_hash, session);
+    }
+    Ok(found)
 }
 
 /// The sealed tokens of a session, opened.

@@ -95,13 +95,35 @@ pub struct WrkRun {
 }
 
 /// Loads `url` with wrk (Debian's `wrk`): `connections` keep-alive
-/// connections over 2 threads for `seconds`, every request with `cookie`.
-pub fn wrk(url: &str, cookie: &str, connections: usize, seconds: u64) -> WrkRun {
-    let output = Command::new("wrk")
-        .args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s")])
-        .args(["-H", &format!("Cookie: {cookie}"), url])
+/// connections over 2 threads for `seconds`. With one cookie, every
+/// request carries it; with several, a small Lua script deals them out in
+/// turn (and costs wrk some time per request, so compare like with like).
+pub fn wrk(url: &str, cookies: &[String], connections: usize, seconds: u64) -> WrkRun {
+    let mut command = Command::new("wrk");
+    command.args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s")]);
+    let script = std::env::temp_dir().join(format!("wrk-cookies-{}.lua", std::process::id()));
+    match cookies {
+        [] => {}
+        [cookie] => {
+            command.args(["-H", &format!("Cookie: {cookie}")]);
+        }
+        many => {
+            let list: Vec<String> = many.iter().map(|c| format!("{c:?}")).collect();
+            let lua = format!(
+                "local cookies = {{{}}}\nlocal n = 0\n\
+                 request = function()\n  n = n % #cookies + 1\n  \
+                 return wrk.format(nil, nil, {{[\"Cookie\"] = cookies[n]}})\nend\n",
+                list.join(", ")
+            );
+            std::fs::write(&script, lua).expect("a wrk script");
+            command.args(["-s", &script.display().to_string()]);
+        }
+    }
+    let output = command
+        .arg(url)
         .output()
         .unwrap_or_else(|e| panic!("cannot run wrk: {e}. Install Debian's wrk (./bench.sh does)."));
+    let _ = std::fs::remove_file(&script);
     let text = String::from_utf8_lossy(&output.stdout);
     let number_after = |label: &str| {
         text.lines()
