@@ -36,25 +36,33 @@ start_postgres() {
         chown postgres: "$pg_dir"
         as_postgres=(runuser -u postgres --)
     fi
-    # A free port: one nothing answers on.
+    trap stop_postgres EXIT
+    "${as_postgres[@]}" "$(pg_bin)/initdb" -D "$pg_dir/data" -U postgres -A trust --no-sync >/dev/null
+    # A free port below the range the kernel hands out to outgoing
+    # connections (so no client socket holds it), tried until one works.
     local port="" candidate
-    for _ in $(seq 50); do
-        candidate=$((20000 + RANDOM % 20000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
+    for _ in $(seq 10); do
+        candidate=$((15000 + RANDOM % 15000))
+        (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null && continue
+        if "${as_postgres[@]}" "$(pg_bin)/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
+            -o "-p $candidate -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" \
+            start >/dev/null 2>&1; then
             port=$candidate
             break
         fi
     done
-    [ -n "$port" ] || { echo "$(basename "$0"): no free port for PostgreSQL" >&2; exit 1; }
-    "${as_postgres[@]}" "$(pg_bin)/initdb" -D "$pg_dir/data" -U postgres -A trust --no-sync >/dev/null
-    "${as_postgres[@]}" "$(pg_bin)/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
-        -o "-p $port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
-    trap stop_postgres EXIT
+    if [ -z "$port" ]; then
+        echo "$(basename "$0"): PostgreSQL did not start; its log:" >&2
+        cat "$pg_dir/server.log" >&2
+        exit 1
+    fi
     export PERMISSIONS_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/postgres"
     echo "$(basename "$0"): a private PostgreSQL server listens on 127.0.0.1:$port"
 }
 
 stop_postgres() {
-    "${as_postgres[@]}" "$(pg_bin)/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+    if [ -f "$pg_dir/data/postmaster.pid" ]; then
+        "${as_postgres[@]}" "$(pg_bin)/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+    fi
     rm -rf "$pg_dir"
 }

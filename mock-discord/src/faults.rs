@@ -62,6 +62,21 @@ fn once() -> u32 {
     1
 }
 
+impl FaultRule {
+    /// The next request to `endpoint` answers `status`, with an empty body.
+    pub fn status_once(endpoint: Endpoint, status: u16) -> FaultRule {
+        FaultRule {
+            endpoint,
+            times: 1,
+            fault: Fault::Status {
+                status,
+                body: String::new(),
+                content_type: None,
+            },
+        }
+    }
+}
+
 #[derive(Default, Debug)]
 pub struct Faults {
     rules: Vec<FaultRule>,

@@ -9,12 +9,13 @@
 //! series: every request with one session cookie, then 64 sessions dealt
 //! out in turn (a Lua script in wrk, used for the yardstick too).
 
-use common::testing::processes::{log_in_over_http, median, memory_kib, wrk, ChildProcess};
+use common::testing::processes::{
+    bench_main, log_in_over_http, median, memory_kib, start_yardstick, wrk, ChildProcess,
+};
 use common::testing::{free_port, wait_until_listening};
 use mock_discord::config::default_user_id;
 use permissions::db::Db;
 use permissions::users;
-use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 
 const CONNECTIONS: usize = 64;
@@ -25,23 +26,7 @@ const ANSWER: &str = "You are truly privileged!";
 const POSTGRES_VARIABLE: &str = "PERMISSIONS_TEST_POSTGRES";
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
-    if let Some(i) = args.iter().position(|a| a == "--minimal-server") {
-        let port: u16 = args[i + 1].parse().expect("a port");
-        runtime.block_on(minimal_server(port));
-    } else {
-        runtime.block_on(compare());
-    }
-}
-
-/// The yardstick: the same answer, with no session and no database.
-async fn minimal_server(port: u16) {
-    use warp::Filter;
-    let route = warp::path!("privileged").map(|| warp::reply::json(&ANSWER));
-    warp::serve(route)
-        .run(SocketAddr::from(([127, 0, 0, 1], port)))
-        .await;
+    bench_main(ANSWER, compare);
 }
 
 /// One server under test: its process, where it listens, its cookie.
@@ -90,13 +75,7 @@ async fn stage(name: &'static str, database_url: String) -> Contender {
 }
 
 async fn minimal() -> Contender {
-    let port = free_port();
-    let process = ChildProcess::spawn(
-        Command::new(std::env::current_exe().expect("this bench"))
-            .args(["--minimal-server", &port.to_string()])
-            .stdout(Stdio::null()),
-    );
-    wait_until_listening(port).await;
+    let (process, port) = start_yardstick().await;
     Contender {
         name: "minimal warp route (same answer)",
         idle_kib: memory_kib(process.pid()).0,

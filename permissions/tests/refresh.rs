@@ -5,7 +5,7 @@
 mod support;
 
 use common::testing::Browser;
-use mock_discord::{Endpoint, Fault, FaultRule};
+use mock_discord::{Endpoint, FaultRule};
 use permissions::app::PermissionsApp;
 use permissions::db::Db;
 use permissions::settings::Settings;
@@ -110,15 +110,7 @@ async fn a_passing_refresh_failure_is_retried_by_the_next_request(backend: Backe
     let state = state_with(&mock, db, &long_sessions());
     let mut browser = logged_in_browser(stage(&state), &GRACE).await;
     mock.advance_clock(Duration::from_secs(WEEK));
-    mock.inject_fault(FaultRule {
-        endpoint: Endpoint::Token,
-        times: 1,
-        fault: Fault::Status {
-            status: 503,
-            body: String::new(),
-            content_type: None,
-        },
-    });
+    mock.inject_fault(FaultRule::status_once(Endpoint::Token, 503));
     let failed = browser.get("/privileged").await;
     assert_eq!(failed.status(), 502, "{}", detail(&failed));
     assert!(browser.cookie("session").is_some(), "the session is kept");

@@ -76,13 +76,7 @@ async fn grant_revoke_and_logout(backend: Backend) {
     );
     assert_eq!(replayed.status(), 401);
 
-    t.provider_saw("meanwhile, the provider saw:", &mock, |exchange| {
-        exchange
-            .param("token_type_hint")
-            .map(|hint| format!("token_type_hint = {hint}"))
-            .into_iter()
-            .collect()
-    });
+    t.provider_saw_revocations(&mock);
     insta::assert_snapshot!("grant_revoke_and_logout", t.text());
 }
 

@@ -10,7 +10,9 @@
 //! dominate), and under 20 MB resident.
 
 use bytes::Bytes;
-use common::testing::processes::{log_in_over_http, median, memory_kib, ChildProcess};
+use common::testing::processes::{
+    bench_main, log_in_over_http, median, memory_kib, start_yardstick, ChildProcess,
+};
 use common::testing::{free_port, wait_until_listening};
 use http_body_util::Full;
 use hyper::Request;
@@ -30,23 +32,7 @@ const RUN_FOR: Duration = Duration::from_secs(2);
 const CONGRATULATIONS: &str = "Congratulations, you are logged in using Discord!";
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
-    if let Some(i) = args.iter().position(|a| a == "--minimal-server") {
-        let port: u16 = args[i + 1].parse().expect("a port");
-        runtime.block_on(minimal_server(port));
-    } else {
-        runtime.block_on(compare());
-    }
-}
-
-/// The baseline: the same answer, no cookie, no session.
-async fn minimal_server(port: u16) {
-    use warp::Filter;
-    let route = warp::path!("privileged").map(|| warp::reply::json(&CONGRATULATIONS));
-    warp::serve(route)
-        .run(SocketAddr::from(([127, 0, 0, 1], port)))
-        .await;
+    bench_main(CONGRATULATIONS, compare);
 }
 
 /// Requests per second of GET /privileged with `cookie`, and the peak
@@ -97,13 +83,7 @@ async fn compare() {
     .await;
     let (idle, _) = memory_kib(stage.pid());
 
-    let minimal_port = free_port();
-    let minimal = ChildProcess::spawn(
-        Command::new(std::env::current_exe().unwrap())
-            .args(["--minimal-server", &minimal_port.to_string()])
-            .stdout(Stdio::null()),
-    );
-    wait_until_listening(minimal_port).await;
+    let (minimal, minimal_port) = start_yardstick().await;
 
     let (mut session_rps, mut minimal_rps, mut ratios) = (vec![], vec![], vec![]);
     let (mut session_peak, mut minimal_peak) = (0, 0);

@@ -58,12 +58,6 @@ async fn transcript_of_login_use_and_logout() {
     let after = browser.get("/privileged").await;
     t.response("8. GET /privileged", &after, SHOWN, Body::Raw);
 
-    t.provider_saw("meanwhile, the provider saw:", &mock, |exchange| {
-        exchange
-            .param("token_type_hint")
-            .map(|hint| format!("token_type_hint = {hint}"))
-            .into_iter()
-            .collect()
-    });
+    t.provider_saw_revocations(&mock);
     insta::assert_snapshot!("visit", t.text());
 }

@@ -2,7 +2,7 @@
 
 mod support;
 
-use mock_discord::{Endpoint, Fault, FaultRule};
+use mock_discord::{Endpoint, FaultRule};
 use support::*;
 
 #[tokio::test]
@@ -61,15 +61,7 @@ async fn get_logout_is_405() {
 async fn a_failed_revocation_still_logs_out_locally() {
     let mock = mock().await;
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
-    mock.inject_fault(FaultRule {
-        endpoint: Endpoint::Revoke,
-        times: 1,
-        fault: Fault::Status {
-            status: 500,
-            body: String::new(),
-            content_type: None,
-        },
-    });
+    mock.inject_fault(FaultRule::status_once(Endpoint::Revoke, 500));
     let response = browser
         .request("POST", "/logout", &[("sec-fetch-site", "same-origin")])
         .await;

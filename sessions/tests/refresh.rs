@@ -131,15 +131,7 @@ async fn a_failing_refresh_is_a_5xx_and_keeps_the_session() {
     let mock = mock().await;
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     mock.advance_clock(Duration::from_secs(WEEK));
-    mock.inject_fault(FaultRule {
-        endpoint: Endpoint::Token,
-        times: 1,
-        fault: Fault::Status {
-            status: 503,
-            body: String::new(),
-            content_type: None,
-        },
-    });
+    mock.inject_fault(FaultRule::status_once(Endpoint::Token, 503));
     let response = browser.get("/privileged").await;
     assert_eq!(response.status(), 502);
     assert!(

@@ -139,6 +139,18 @@ where
     }
 }
 
+/// A browser that has logged in as `user` at a stage of session cookies
+/// (stage 2 or 3): the callback answered 303 to `/users/me` and set the
+/// `session` cookie.
+pub async fn logged_in_browser<F: StageRoutes>(routes: F, user: &str) -> Browser<F> {
+    let mut browser = Browser::new(routes);
+    let response = browser.login(user).await;
+    assert_eq!(response.status(), 303, "{:?}", response.body());
+    assert_eq!(location(&response), "/users/me");
+    assert!(browser.cookie("session").is_some());
+    browser
+}
+
 /// The `Location` header of a response.
 pub fn location(response: &Response<Bytes>) -> String {
     response

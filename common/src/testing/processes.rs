@@ -1,8 +1,11 @@
 //! Servers as their own processes, as users run them: for the tests that
 //! start a stage's binary and for the benchmarks.
 
+use crate::testing::{free_port, wait_until_listening};
 use mock_discord::{submit_consent, Decision};
-use std::process::{Child, Command};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
 
 /// A child process, killed when dropped.
 pub struct ChildProcess(pub Child);
@@ -136,4 +139,39 @@ pub fn wrk(url: &str, cookies: &[String], connections: usize, seconds: u64) -> W
             .unwrap_or_else(|| panic!("wrk printed no Requests/sec:\n{text}")),
         failures: number_after("Non-2xx or 3xx responses:").unwrap_or(0.0) as u64,
     }
+}
+
+/// The `main` of a benchmark that compares a stage with a minimal warp
+/// route: started with `--minimal-server PORT` (by [`start_yardstick`]),
+/// this executable serves that route, `GET /privileged` answering `answer`
+/// as JSON and nothing else; started otherwise, it runs `bench`.
+pub fn bench_main<F: Future<Output = ()>>(answer: &'static str, bench: impl FnOnce() -> F) {
+    let args: Vec<String> = std::env::args().collect();
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    match args.iter().position(|a| a == "--minimal-server") {
+        Some(i) => {
+            let port: u16 = args[i + 1].parse().expect("a port");
+            runtime.block_on(async move {
+                use warp::Filter;
+                let route = warp::path!("privileged").map(move || warp::reply::json(&answer));
+                warp::serve(route)
+                    .run(SocketAddr::from(([127, 0, 0, 1], port)))
+                    .await;
+            });
+        }
+        None => runtime.block_on(bench()),
+    }
+}
+
+/// Starts the yardstick of [`bench_main`] as its own process: returns it,
+/// and the port it listens on.
+pub async fn start_yardstick() -> (ChildProcess, u16) {
+    let port = free_port();
+    let process = ChildProcess::spawn(
+        Command::new(std::env::current_exe().expect("this benchmark"))
+            .args(["--minimal-server", &port.to_string()])
+            .stdout(Stdio::null()),
+    );
+    wait_until_listening(port).await;
+    (process, port)
 }

@@ -139,6 +139,18 @@ impl Transcript {
         }
     }
 
+    /// [`Transcript::provider_saw`], noting the `token_type_hint` of each
+    /// revocation: what logout told the provider.
+    pub fn provider_saw_revocations(&mut self, mock: &MockHandle) {
+        self.provider_saw("meanwhile, the provider saw:", mock, |exchange| {
+            exchange
+                .param("token_type_hint")
+                .map(|hint| format!("token_type_hint = {hint}"))
+                .into_iter()
+                .collect()
+        });
+    }
+
     /// The transcript, redacted.
     pub fn text(&self) -> String {
         self.redact.apply(&self.text)

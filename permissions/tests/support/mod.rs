@@ -3,7 +3,9 @@
 #![allow(dead_code)]
 
 use bytes::Bytes;
-use common::testing::{Browser, StageRoutes};
+#[allow(unused_imports)] // not every test file logs in
+pub use common::testing::logged_in_browser;
+use common::testing::StageRoutes;
 use common::App;
 use mock_discord::config::default_user_id;
 use mock_discord::{MockDiscord, MockHandle};
@@ -104,16 +106,6 @@ pub async fn texts(db: &Db, sql: &'static str) -> Vec<String> {
 
 pub fn stage(state: &Arc<PermissionsApp>) -> impl StageRoutes {
     permissions::routes(state.clone())
-}
-
-/// A browser that has logged in as `user`.
-pub async fn logged_in_browser<F: StageRoutes>(routes: F, user: &str) -> Browser<F> {
-    let mut browser = Browser::new(routes);
-    let response = browser.login(user).await;
-    assert_eq!(response.status(), 303, "{:?}", response.body());
-    assert_eq!(common::testing::location(&response), "/users/me");
-    assert!(browser.cookie("session").is_some());
-    browser
 }
 
 pub fn body_json(response: &http::Response<Bytes>) -> serde_json::Value {

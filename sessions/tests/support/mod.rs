@@ -2,7 +2,9 @@
 #![allow(dead_code)]
 
 use bytes::Bytes;
-use common::testing::{Browser, StageRoutes};
+#[allow(unused_imports)] // not every test file logs in
+pub use common::testing::logged_in_browser;
+use common::testing::StageRoutes;
 use common::App;
 use mock_discord::config::default_user_id;
 use mock_discord::{MockDiscord, MockHandle};
@@ -20,16 +22,6 @@ pub async fn mock() -> MockHandle {
 /// The stage against `mock`, sharing its clock.
 pub fn stage(mock: &MockHandle) -> impl StageRoutes {
     sessions::routes(App::for_mock(mock, REDIRECT))
-}
-
-/// A browser that has logged in as `user`.
-pub async fn logged_in_browser<F: StageRoutes>(routes: F, user: &str) -> Browser<F> {
-    let mut browser = Browser::new(routes);
-    let response = browser.login(user).await;
-    assert_eq!(response.status(), 303, "{:?}", response.body());
-    assert_eq!(common::testing::location(&response), "/users/me");
-    assert!(browser.cookie("session").is_some());
-    browser
 }
 
 pub fn body_json(response: &http::Response<Bytes>) -> serde_json::Value {
