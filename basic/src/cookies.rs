@@ -15,8 +15,14 @@ use cookie::{Cookie, CookieJar, SameSite};
 use http::HeaderValue;
 use std::time::Duration;
 
-/// The attributes every cookie of a stage gets, and why.
-fn set_attributes(cookie: &mut Cookie<'static>, policy: CookiePolicy, max_age: Duration) {
+/// A cookie with the attributes every cookie of a stage gets, and why.
+fn with_attributes(
+    policy: CookiePolicy,
+    name: &'static str,
+    value: String,
+    max_age: Duration,
+) -> Cookie<'static> {
+    let mut cookie = Cookie::new(name, value);
     // HttpOnly: page scripts cannot read it, so an XSS cannot steal it.
     cookie.set_http_only(true);
     // Lax: sent on top-level navigations from other sites (the redirect
@@ -27,6 +33,12 @@ fn set_attributes(cookie: &mut Cookie<'static>, policy: CookiePolicy, max_age: D
     cookie.set_secure(policy.secure);
     let seconds = i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX);
     cookie.set_max_age(cookie::time::Duration::seconds(seconds));
+    cookie
+}
+
+/// A `Set-Cookie` header (cookie text is always a valid header value).
+fn set_cookie_header(text: &str) -> HeaderValue {
+    HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// The cookie `name` in a `Cookie` request header, as it came.
@@ -56,12 +68,11 @@ pub fn seal(
     value: String,
     max_age: Duration,
 ) -> HeaderValue {
-    let mut cookie = Cookie::new(name, value);
-    set_attributes(&mut cookie, policy, max_age);
     let mut jar = CookieJar::new();
-    jar.private_mut(keys.key()).add(cookie);
+    jar.private_mut(keys.key())
+        .add(with_attributes(policy, name, value, max_age));
     let sealed = jar.get(name).map(|c| c.to_string()).unwrap_or_default();
-    HeaderValue::from_str(&sealed).unwrap_or_else(|_| HeaderValue::from_static(""))
+    set_cookie_header(&sealed)
 }
 
 /// A `Set-Cookie` value that stores `value` as it is, for `max_age`, with
@@ -73,17 +84,14 @@ pub fn plain(
     value: String,
     max_age: Duration,
 ) -> HeaderValue {
-    let mut cookie = Cookie::new(name, value);
-    set_attributes(&mut cookie, policy, max_age);
-    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+    set_cookie_header(&with_attributes(policy, name, value, max_age).to_string())
 }
 
 /// A `Set-Cookie` value that deletes the cookie `name` (empty, expired).
 pub fn expire(policy: CookiePolicy, name: &'static str) -> HeaderValue {
-    let mut cookie = Cookie::new(name, "");
-    set_attributes(&mut cookie, policy, Duration::ZERO);
+    let mut cookie = with_attributes(policy, name, String::new(), Duration::ZERO);
     cookie.set_expires(cookie::time::OffsetDateTime::UNIX_EPOCH);
-    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+    set_cookie_header(&cookie.to_string())
 }
 
 /// The `Cookie` request header a browser sends back for a `Set-Cookie`:
