@@ -36,13 +36,12 @@ pub async fn auth(app: Arc<PermissionsApp>, raw_query: String, cookies: Option<S
             }
         }
         let access_expires_at = tokens.expires_at.unwrap_or(now.saturating_add(3600));
-        let stored = crate::guard::stored(tokens, None);
         let id = store::create(
             &app.db,
             &app.seal,
             user_id,
             login.provider,
-            &stored,
+            &tokens,
             access_expires_at,
             now,
             app.timeouts,

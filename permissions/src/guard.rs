@@ -12,7 +12,6 @@
 
 use crate::app::{with_permissions_app, PermissionsApp};
 use crate::store::{self, SessionRow};
-use crate::token_seal::StoredTokens;
 use crate::{cookie, refresh};
 use common::filters::cookie_header;
 use common::Problem;
@@ -95,15 +94,4 @@ async fn check(
         ));
     }
     Ok(CurrentUser { session })
-}
-
-/// The tokens of a refresh response, as a session row keeps them. A
-/// response without a refresh token keeps the old one (RFC 6749 §6: the
-/// server "MAY issue a new refresh token").
-pub fn stored(tokens: basic::tokens::Tokens, old_refresh: Option<String>) -> StoredTokens {
-    StoredTokens {
-        access_token: tokens.access_token,
-        refresh_token: tokens.refresh_token.or(old_refresh),
-        scope: tokens.scope,
-    }
 }

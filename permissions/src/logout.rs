@@ -4,8 +4,8 @@
 
 use crate::app::PermissionsApp;
 use crate::guard::CurrentUser;
-use crate::token_seal::StoredTokens;
 use crate::{cookie, store};
+use basic::tokens::Tokens;
 use common::Answer;
 use std::sync::Arc;
 
@@ -36,7 +36,7 @@ fn logged_out(app: &PermissionsApp) -> Answer {
 }
 
 /// Stage 2's revocation, for tokens from a session row.
-pub async fn revoke(app: &PermissionsApp, tokens: &StoredTokens) {
+pub async fn revoke(app: &PermissionsApp, tokens: &Tokens) {
     sessions::logout::revoke(
         &app.app,
         &tokens.access_token,

@@ -11,8 +11,9 @@
 //! mid-refresh cannot abandon it after the provider has rotated the token.
 
 use crate::app::PermissionsApp;
-use crate::guard::{session_over, stored};
+use crate::guard::session_over;
 use crate::store::{self, SessionRow};
+use basic::tokens::Tokens;
 use common::Problem;
 use http::StatusCode;
 use sessions::refresh::{ask_provider, Refreshed};
@@ -74,7 +75,12 @@ async fn redeem(app: &PermissionsApp, row: &SessionRow) -> Result<(), Problem> {
         Refreshed::Tokens(new) => {
             let now = app.app.now();
             let expires_at = new.expires_at.unwrap_or(now.saturating_add(3600));
-            let tokens = stored(new, Some(refresh_token));
+            // RFC 6749 §6: the server "MAY issue a new refresh token". A
+            // response without one keeps the old.
+            let tokens = Tokens {
+                refresh_token: new.refresh_token.clone().or(Some(refresh_token)),
+                ..new
+            };
             store::store_refreshed(&app.db, &app.seal, row, &tokens, expires_at).await
         }
         Refreshed::LoginEnded => {

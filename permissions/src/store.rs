@@ -8,8 +8,9 @@
 
 use crate::db::{column, unavailable, Db};
 use crate::session_id::SessionId;
-use crate::token_seal::{StoredTokens, TokenSeal};
+use crate::token_seal::TokenSeal;
 use crate::users::seconds;
+use basic::tokens::Tokens;
 use common::Problem;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -60,7 +61,7 @@ pub async fn create(
     seal: &TokenSeal,
     user_id: i64,
     provider: &str,
-    tokens: &StoredTokens,
+    tokens: &Tokens,
     access_expires_at: u64,
     now: u64,
     timeouts: Timeouts,
@@ -146,11 +147,7 @@ pub async fn find_many(
 }
 
 /// The sealed tokens of a session, opened.
-pub async fn tokens(
-    db: &Db,
-    seal: &TokenSeal,
-    id_hash: &str,
-) -> Result<Option<StoredTokens>, Problem> {
+pub async fn tokens(db: &Db, seal: &TokenSeal, id_hash: &str) -> Result<Option<Tokens>, Problem> {
     let row = sqlx::query("SELECT sealed_tokens FROM sessions WHERE id_hash = $1")
         .bind(id_hash)
         .fetch_optional(&db.pool)
@@ -178,11 +175,7 @@ pub async fn touch(db: &Db, session: &SessionRow, now: u64, idle: Duration) -> R
 }
 
 /// Ends one session. Returns its tokens, for revocation, if it existed.
-pub async fn delete(
-    db: &Db,
-    seal: &TokenSeal,
-    id_hash: &str,
-) -> Result<Option<StoredTokens>, Problem> {
+pub async fn delete(db: &Db, seal: &TokenSeal, id_hash: &str) -> Result<Option<Tokens>, Problem> {
     let tokens = tokens(db, seal, id_hash).await?;
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
         .bind(id_hash)
@@ -197,7 +190,7 @@ pub async fn delete_all_of(
     db: &Db,
     seal: &TokenSeal,
     user_id: i64,
-) -> Result<Vec<StoredTokens>, Problem> {
+) -> Result<Vec<Tokens>, Problem> {
     let rows = sqlx::query("SELECT id_hash, sealed_tokens FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .fetch_all(&db.pool)
@@ -242,7 +235,7 @@ pub async fn store_refreshed(
     db: &Db,
     seal: &TokenSeal,
     session: &SessionRow,
-    tokens: &StoredTokens,
+    tokens: &Tokens,
     access_expires_at: u64,
 ) -> Result<(), Problem> {
     sqlx::query(

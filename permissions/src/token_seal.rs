@@ -1,7 +1,7 @@
 //! The provider's tokens, sealed at rest.
 //!
-//! A session row must hold the user's Discord tokens (to refresh them, and
-//! to revoke them at logout). Kept in the clear, a database dump would be a
+//! A session row must hold the user's Discord tokens, stage 1's [`Tokens`]
+//! (to refresh them, and to revoke them at logout). Kept in the clear, a database dump would be a
 //! list of live Discord logins. So they are encrypted and authenticated
 //! (AES-256-GCM) with a key derived from `SESSION_SECRET`, which the
 //! database never sees. The row's id hash is bound in as associated data:
@@ -11,33 +11,12 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use basic::tokens::Tokens;
 use common::CookieKeys;
 use hkdf::Hkdf;
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use std::fmt;
-
-/// What a session row keeps of the provider's answer.
-#[derive(Clone, Serialize, Deserialize, PartialEq)]
-pub struct StoredTokens {
-    pub access_token: String,
-    pub refresh_token: Option<String>,
-    pub scope: String,
-}
-
-impl fmt::Debug for StoredTokens {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StoredTokens")
-            .field("access_token", &"[REDACTED]")
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| "[REDACTED]"),
-            )
-            .field("scope", &self.scope)
-            .finish()
-    }
-}
 
 /// The cipher that seals tokens for the database.
 #[derive(Clone)]
@@ -61,7 +40,7 @@ impl TokenSeal {
     }
 
     /// base64(nonce ‖ ciphertext) of the tokens, bound to `row`.
-    pub fn seal(&self, tokens: &StoredTokens, row: &str) -> String {
+    pub fn seal(&self, tokens: &Tokens, row: &str) -> String {
         let plaintext = serde_json::to_vec(tokens).unwrap_or_default();
         let mut nonce = [0u8; 12];
         rand::rng().fill_bytes(&mut nonce);
@@ -80,7 +59,7 @@ impl TokenSeal {
     }
 
     /// The tokens, if `sealed` was sealed by this key for `row`.
-    pub fn open(&self, sealed: &str, row: &str) -> Option<StoredTokens> {
+    pub fn open(&self, sealed: &str, row: &str) -> Option<Tokens> {
         let bytes = STANDARD.decode(sealed).ok()?;
         if bytes.len() < 12 {
             return None;
@@ -106,10 +85,13 @@ mod tests {
 
     #[test]
     fn sealed_tokens_open_only_with_the_key_for_their_row() {
-        let tokens = StoredTokens {
+        let tokens = Tokens {
             access_token: "access-secret".into(),
+            token_type: "Bearer".into(),
+            expires_in: Some(604_800),
             refresh_token: Some("refresh-secret".into()),
             scope: "identify".into(),
+            expires_at: Some(1_800_000_000),
         };
         let sealed = seal("a").seal(&tokens, "row-1");
         assert!(!sealed.contains("secret"));
@@ -119,6 +101,5 @@ mod tests {
         assert_eq!(seal("a").open(&sealed, "row-2"), None, "another row");
         assert_eq!(seal("b").open(&sealed, "row-1"), None, "another key");
         assert_eq!(seal("a").open("garbage", "row-1"), None);
-        assert!(!format!("{tokens:?}").contains("secret"));
     }
 }

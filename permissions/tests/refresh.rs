@@ -5,10 +5,11 @@
 mod support;
 
 use common::testing::Browser;
-use mock_discord::{Endpoint, FaultRule};
+use mock_discord::{Endpoint, Fault, FaultRule};
 use permissions::app::PermissionsApp;
 use permissions::db::Db;
 use permissions::settings::Settings;
+use permissions::store;
 use std::time::Duration;
 use support::*;
 
@@ -119,7 +120,39 @@ async fn a_passing_refresh_failure_is_retried_by_the_next_request(backend: Backe
     assert_eq!(refreshes(&mock), 2);
 }
 
+/// RFC 6749 §6: a refresh response may leave out `refresh_token`; the
+/// session then keeps the one it had, instead of losing it.
+async fn a_refresh_without_a_refresh_token_keeps_the_old_one(backend: Backend) {
+    let mock = mock().await;
+    let (_, db) = database(backend).await;
+    let state = state_with(&mock, db.clone(), &long_sessions());
+    let mut browser = logged_in_browser(stage(&state), &GRACE).await;
+    let id_hash = texts(&db, "SELECT id_hash FROM sessions").await.remove(0);
+    let before = store::tokens(&db, &state.seal, &id_hash)
+        .await
+        .unwrap()
+        .unwrap();
+    mock.inject_fault(FaultRule {
+        endpoint: Endpoint::Token,
+        times: 1,
+        fault: Fault::Status {
+            status: 200,
+            body: r#"{"access_token":"a-new-access-token","token_type":"Bearer","expires_in":604800,"scope":"identify"}"#.into(),
+            content_type: None,
+        },
+    });
+    mock.advance_clock(Duration::from_secs(WEEK));
+    assert_eq!(browser.get("/privileged").await.status(), 200);
+    let after = store::tokens(&db, &state.seal, &id_hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.access_token, "a-new-access-token");
+    assert_eq!(after.refresh_token, before.refresh_token);
+}
+
 on_both_databases!(
+    a_refresh_without_a_refresh_token_keeps_the_old_one,
     an_expiring_token_is_refreshed_into_the_row,
     two_instances_refresh_once,
     a_refused_refresh_ends_the_session,
