@@ -3,6 +3,7 @@
 //! values redacted ([`transcript`]), and, with the feature `chromium`, a
 //! real headless browser ([`chromium`]).
 
+pub mod bench;
 #[cfg(feature = "chromium")]
 pub mod chromium;
 pub mod processes;

@@ -143,8 +143,8 @@ pub fn wrk(url: &str, cookies: &[String], connections: usize, seconds: u64) -> W
 
 /// The `main` of a benchmark that compares a stage with a minimal warp
 /// route: started with `--minimal-server PORT` (by [`start_yardstick`]),
-/// this executable serves that route, `GET /privileged` answering `answer`
-/// as JSON and nothing else; started otherwise, it runs `bench`.
+/// this executable serves that route, every `GET` answering `answer` as
+/// JSON; started otherwise, it runs `bench`.
 pub fn bench_main<F: Future<Output = ()>>(answer: &'static str, bench: impl FnOnce() -> F) {
     let args: Vec<String> = std::env::args().collect();
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
@@ -153,7 +153,8 @@ pub fn bench_main<F: Future<Output = ()>>(answer: &'static str, bench: impl FnOn
             let port: u16 = args[i + 1].parse().expect("a port");
             runtime.block_on(async move {
                 use warp::Filter;
-                let route = warp::path!("privileged").map(move || warp::reply::json(&answer));
+                // Any GET path: stage 1's control is measured on `/`.
+                let route = warp::get().map(move || warp::reply::json(&answer));
                 warp::serve(route)
                     .run(SocketAddr::from(([127, 0, 0, 1], port)))
                     .await;

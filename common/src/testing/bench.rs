@@ -1,0 +1,138 @@
+//! Comparing servers under load, as users run them: each server its own
+//! process, loaded in turn by wrk from outside, in alternating rounds (so
+//! that a change in the machine's load hits all alike), with the median
+//! of each and its ratio to a yardstick: a minimal warp route.
+
+use crate::testing::processes::{
+    log_in_over_http, median, memory_kib, start_yardstick, wrk, ChildProcess,
+};
+use crate::testing::{free_port, wait_until_listening};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// The defaults of every comparison: wrk's connections, rounds per server
+/// and seconds per round.
+pub const CONNECTIONS: usize = 64;
+pub const ROUNDS: usize = 5;
+pub const SECONDS: u64 = 3;
+
+/// One server under test.
+pub struct Contender {
+    pub name: String,
+    pub process: ChildProcess,
+    /// What wrk requests.
+    pub url: String,
+    /// The `Cookie` values wrk may send (`name=value`).
+    pub cookies: Vec<String>,
+    idle_kib: u64,
+}
+
+impl Contender {
+    /// Starts `command` (a stage's binary) listening on a fresh port, with
+    /// `env` on top of an empty environment, and loads `path` on it.
+    pub async fn stage(name: &str, binary: &str, env: &[(&str, &str)], path: &str) -> Contender {
+        let port = free_port();
+        let mut command = Command::new(binary);
+        command
+            .env_clear()
+            .env("PORT", port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let process = ChildProcess::spawn(&mut command);
+        wait_until_listening(port).await;
+        Contender {
+            name: name.to_string(),
+            idle_kib: memory_kib(process.pid()).0,
+            process,
+            url: format!("http://127.0.0.1:{port}{path}"),
+            cookies: Vec::new(),
+        }
+    }
+
+    /// The yardstick of [`crate::testing::processes::bench_main`], with
+    /// `sessions` cookies of a session cookie's size, which it ignores.
+    pub async fn yardstick(sessions: usize) -> Contender {
+        let (process, port) = start_yardstick().await;
+        Contender {
+            name: "minimal warp route (same answer)".into(),
+            idle_kib: memory_kib(process.pid()).0,
+            process,
+            url: format!("http://127.0.0.1:{port}/privileged"),
+            cookies: (0..sessions).map(|n| format!("session={n:0>43}")).collect(),
+        }
+    }
+
+    /// Logs in `sessions` times as `user`, as from that many browsers.
+    pub async fn log_in(&mut self, user: &str, sessions: usize) {
+        let base = self.url.split('/').take(3).collect::<Vec<_>>().join("/");
+        for _ in 0..sessions {
+            self.cookies.push(log_in_over_http(&base, user).await);
+            // The embedded mock allows 50 token requests a second, as Discord.
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+}
+
+/// Runs `rounds` rounds of wrk over every contender in turn, each request
+/// with one of the first `cookies` cookies, and prints the medians and
+/// the ratios to the first contender, the yardstick.
+pub fn compare(title: &str, contenders: &[Contender], cookies: usize, rounds: usize) {
+    let mut results: Vec<Vec<f64>> = vec![Vec::new(); contenders.len()];
+    for _ in 0..rounds {
+        for (contender, result) in contenders.iter().zip(&mut results) {
+            let run = wrk(
+                &contender.url,
+                &contender.cookies[..cookies.min(contender.cookies.len())],
+                CONNECTIONS,
+                SECONDS,
+            );
+            assert_eq!(
+                run.failures, 0,
+                "{}: answers other than 2xx and 3xx",
+                contender.name
+            );
+            result.push(run.requests_per_second);
+        }
+    }
+    println!("  {title}:");
+    let yardstick = median(&results[0]);
+    for (contender, result) in contenders.iter().zip(&results) {
+        let ratios: Vec<String> = result
+            .iter()
+            .zip(&results[0])
+            .map(|(r, y)| format!("{:.2}", r / y))
+            .collect();
+        println!(
+            "    {:<40} {:>8.0} req/s (median), ratio {:.2} (rounds {})",
+            contender.name,
+            median(result),
+            median(result) / yardstick,
+            ratios.join(" "),
+        );
+    }
+}
+
+/// Resident memory of every contender: when it started, and at its peak.
+pub fn print_memory(contenders: &[Contender]) {
+    println!("  memory:");
+    for contender in contenders {
+        let (_, peak) = memory_kib(contender.process.pid());
+        println!(
+            "    {:<40} RSS idle {:.1} MB, peak {:.1} MB",
+            contender.name,
+            contender.idle_kib as f64 / 1024.0,
+            peak as f64 / 1024.0,
+        );
+    }
+}
+
+/// The heading of a comparison's output.
+pub fn print_heading(what: &str) {
+    println!(
+        "{what}, wrk -t2 -c{CONNECTIONS}, {ROUNDS} alternating rounds of {SECONDS} s; \
+         each server its own process:"
+    );
+}
