@@ -77,7 +77,7 @@ impl Db {
     /// the database cannot be reached.
     pub fn connect_lazy(url: &str) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
-        let pool = options()
+        let pool = options(url)
             .connect_lazy(&with_create_mode(url))
             .map_err(|source| DbError::Connect {
                 shown: describe(url),
@@ -88,7 +88,7 @@ impl Db {
 
     async fn connect_without_migrating(url: &str) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
-        let pool = options()
+        let pool = options(url)
             .connect(&with_create_mode(url))
             .await
             .map_err(|source| DbError::Connect {
@@ -99,9 +99,18 @@ impl Db {
     }
 }
 
-fn options() -> AnyPoolOptions {
-    AnyPoolOptions::new()
-        .max_connections(8)
+fn options(url: &str) -> AnyPoolOptions {
+    let options = if url.contains(":memory:") {
+        // An in-memory SQLite database lives as long as its one connection:
+        // keep exactly one, forever.
+        AnyPoolOptions::new()
+            .max_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+    } else {
+        AnyPoolOptions::new().max_connections(8)
+    };
+    options
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .after_connect(|connection, _| {
             Box::pin(async move {

@@ -54,6 +54,20 @@ async fn a_locked_sqlite_database_is_503_after_a_short_wait() {
     assert_eq!(browser.get("/privileged").await.status(), 200);
 }
 
+/// `sqlite::memory:` is a database that lives as long as the process: a
+/// throwaway for a demonstration, and it must behave as a database.
+#[tokio::test]
+async fn an_in_memory_sqlite_database_works() {
+    let mock = mock().await;
+    let db = Db::connect("sqlite::memory:").await.unwrap();
+    let state = state(&mock, db);
+    let mut grace = logged_in_browser(stage(&state), &GRACE).await;
+    for _ in 0..3 {
+        assert_eq!(grace.get("/privileged").await.status(), 200);
+    }
+    assert_eq!(grace.get("/admin").await.status(), 403);
+}
+
 fn start_with_database_url(url: &str) -> (Option<i32>, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_permissions"))
         .env("DATABASE_URL", url)
