@@ -111,6 +111,10 @@ pub struct MockConfig {
     /// instead of replacing them.
     #[serde(default)]
     pub extend: bool,
+    /// Requests a second that one caller may make to one bucket; unset,
+    /// Discord's 50. A load test of a stage needs more.
+    #[serde(default)]
+    pub rate_limit: Option<u32>,
 }
 
 /// The default world, shown in the README: `defaults.toml` beside
@@ -165,6 +169,7 @@ impl MockConfig {
             merged.clients.append(&mut config.clients);
             merged.users.append(&mut config.users);
             merged.guilds.append(&mut config.guilds);
+            merged.rate_limit = config.rate_limit;
             config = merged;
         } else {
             if config.clients.is_empty() {
@@ -215,6 +220,9 @@ impl MockConfig {
                     membership.guild
                 )));
             }
+        }
+        if self.rate_limit == Some(0) {
+            return Err(ConfigError::Invalid("rate_limit must be at least 1".into()));
         }
         unique(
             self.clients.iter().map(|c| c.client_id.as_str()),

@@ -58,7 +58,12 @@ impl MockDiscord {
         }
     }
 
+    /// The clients, users and guilds, and the file's rate limit if it has
+    /// one (a later [`MockDiscord::rate_limit`] wins).
     pub fn config(mut self, config: MockConfig) -> Self {
+        if let Some(limit) = config.rate_limit {
+            self = self.rate_limit(limit, Duration::from_secs(1));
+        }
         self.config = config;
         self
     }

@@ -26,6 +26,11 @@ struct Args {
     /// Make every code and token deterministic (for demos and snapshots).
     #[arg(long)]
     seed: Option<u64>,
+    /// Requests a second one caller may make to one bucket (Discord: 50).
+    /// Raise it for a load test.
+    #[arg(long, value_name = "PER_SECOND", env = "MOCK_DISCORD_RATE_LIMIT",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    rate_limit: Option<u32>,
 }
 
 #[tokio::main]
@@ -54,6 +59,9 @@ async fn main() -> ExitCode {
     }
     if let Some(user) = args.auto_approve {
         builder = builder.auto_approve(user);
+    }
+    if let Some(limit) = args.rate_limit {
+        builder = builder.rate_limit(limit, std::time::Duration::from_secs(1));
     }
     let mock = match builder.spawn().await {
         Ok(mock) => mock,

@@ -94,7 +94,14 @@ fn help_lists_every_option() {
         .unwrap();
     assert!(output.status.success());
     let help = String::from_utf8(output.stdout).unwrap();
-    for option in ["--host", "--port", "--config", "--auto-approve", "--seed"] {
+    for option in [
+        "--host",
+        "--port",
+        "--config",
+        "--auto-approve",
+        "--seed",
+        "--rate-limit",
+    ] {
         assert!(help.contains(option), "{option} missing from:\n{help}");
     }
 }
@@ -111,6 +118,61 @@ fn the_binary_refuses_a_bad_config_with_a_message() {
         stderr.contains("cannot read /nonexistent/mock.toml"),
         "{stderr}"
     );
+}
+
+/// Token requests by one client until the mock says 429: how many passed.
+async fn token_requests_before_429(base: &str) -> usize {
+    let http = reqwest::Client::new();
+    for n in 0..20 {
+        let status = http
+            .post(format!("{base}/api/oauth2/token"))
+            .basic_auth("mock-client-id", Some("mock-client-secret"))
+            .form(&[("grant_type", "authorization_code"), ("code", "x")])
+            .send()
+            .await
+            .unwrap()
+            .status();
+        if status == 429 {
+            return n;
+        }
+    }
+    20
+}
+
+/// A load test needs more than Discord's 50 a second: the binary's
+/// `--rate-limit` and a file's `rate_limit` set it.
+#[tokio::test]
+async fn the_rate_limit_is_set_by_flag_or_file() {
+    let file = write("limit.toml", "extend = true\nrate_limit = 3\n");
+    for args in [
+        vec!["--rate-limit".to_string(), "5".to_string()],
+        vec!["--config".to_string(), file.display().to_string()],
+    ] {
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mock-discord"))
+            .args(&args)
+            .args(["--port", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let passed = token_requests_before_429(&base).await;
+        let _ = child.kill();
+        let _ = child.wait();
+        let expected = if args[0] == "--rate-limit" { 5 } else { 3 };
+        assert_eq!(passed, expected, "{args:?}");
+    }
+    let zero = write("zero.toml", "extend = true\nrate_limit = 0\n");
+    assert!(MockConfig::from_file(&zero).is_err());
 }
 
 #[tokio::test]
