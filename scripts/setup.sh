@@ -12,6 +12,26 @@
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
+# A port nothing listens on, below the range the kernel hands out to
+# outgoing connections (so no client socket holds it either).
+free_port() {
+    local candidate
+    while :; do
+        candidate=$((15000 + RANDOM % 15000))
+        (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null || { echo "$candidate"; return; }
+    done
+}
+
+# Waits (up to 10 s) until something answers on 127.0.0.1:$1.
+wait_for_port() {
+    for _ in $(seq 200); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "$(basename "$0"): nothing listens on 127.0.0.1:$1" >&2
+    return 1
+}
+
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
 need() {
@@ -38,12 +58,11 @@ start_postgres() {
     fi
     trap stop_postgres EXIT
     "${as_postgres[@]}" "$(pg_bin)/initdb" -D "$pg_dir/data" -U postgres -A trust --no-sync >/dev/null
-    # A free port below the range the kernel hands out to outgoing
-    # connections (so no client socket holds it), tried until one works.
+    # A free port, tried until one works: another program may take it
+    # between the look and the start.
     local port="" candidate
     for _ in $(seq 10); do
-        candidate=$((15000 + RANDOM % 15000))
-        (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null && continue
+        candidate=$(free_port)
         if "${as_postgres[@]}" "$(pg_bin)/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
             -o "-p $candidate -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" \
             start >/dev/null 2>&1; then

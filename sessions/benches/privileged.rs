@@ -5,7 +5,9 @@
 //! The stage runs as users run it, offline, once at the default log level
 //! (a line per request) and once with `RUST_LOG=warn`.
 
-use common::testing::bench::{compare, print_heading, print_memory, Contender, ROUNDS};
+use common::testing::bench::{
+    compare, print_heading, print_memory, time_to_first_answer, Contender, ROUNDS,
+};
 use common::testing::processes::bench_main;
 use mock_discord::config::default_user_id;
 
@@ -29,4 +31,9 @@ async fn run() {
     print_heading("GET /privileged with a session cookie");
     compare("one session cookie", &contenders, 1, ROUNDS);
     print_memory(&contenders);
+    let start_up = time_to_first_answer(env!("CARGO_BIN_EXE_sessions"), &[], 5);
+    println!(
+        "  from start to the first answered request, offline (the embedded mock included): {:.1} ms (best of 5)",
+        start_up.as_secs_f64() * 1000.0
+    );
 }

@@ -129,6 +129,46 @@ pub fn print_memory(contenders: &[Contender]) {
     }
 }
 
+/// How long `binary`, started on an empty environment plus `env`, takes
+/// from its start to its first answer to `GET /` (best of `tries`: the
+/// first start also pays for loading the binary from disk).
+pub fn time_to_first_answer(binary: &str, env: &[(&str, &str)], tries: usize) -> Duration {
+    use std::io::{Read, Write};
+    let mut best = Duration::MAX;
+    for _ in 0..tries {
+        let port = free_port();
+        let mut command = Command::new(binary);
+        command
+            .env_clear()
+            .env("PORT", port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let started = std::time::Instant::now();
+        let _process = ChildProcess::spawn(&mut command);
+        let answered = loop {
+            let attempt = std::net::TcpStream::connect(("127.0.0.1", port)).and_then(|mut s| {
+                s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")?;
+                let mut first = [0u8; 12];
+                s.read_exact(&mut first)?;
+                Ok(first.starts_with(b"HTTP/1.1 200"))
+            });
+            if matches!(attempt, Ok(true)) {
+                break started.elapsed();
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{binary} never answered"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        best = best.min(answered);
+    }
+    best
+}
+
 /// The heading of a comparison's output.
 pub fn print_heading(what: &str) {
     println!(

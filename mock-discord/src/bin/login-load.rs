@@ -1,0 +1,243 @@
+//! `login-load`: complete logins per second against a stage, or against
+//! the mock alone.
+//!
+//! ```text
+//! login-load http://127.0.0.1:5000 [--concurrency 64] [--logins 10000] [--seconds 30]
+//! login-load --mock-only http://127.0.0.1:5001
+//! ```
+//!
+//! Against a stage, each login is what a browser does: `GET /login` (303
+//! to the provider, with the transaction cookie), the provider's authorize
+//! URL (the mock must run with `--auto-approve`, so it answers 302 at
+//! once), then the callback with the transaction cookie, which must answer
+//! 200 (stage 1's token JSON) or 303 (a session). It assumes nothing but
+//! those routes and statuses, so it measures any server of the same
+//! contract served against the same mock.
+//!
+//! `--mock-only` does the mock's share of a stage 2 login by itself
+//! (authorize, the token exchange with PKCE, `/users/@me`): the mock's own
+//! capacity, to show that neither it nor this generator is the limit.
+
+use clap::Parser;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::{Client, Response, StatusCode};
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+#[derive(Parser, Debug)]
+#[command(about = "Complete logins per second against a stage (or the mock alone)")]
+struct Args {
+    /// The stage's base URL (with --mock-only, the mock's).
+    url: String,
+    /// Logins in flight at once.
+    #[arg(long, default_value_t = 64)]
+    concurrency: u64,
+    /// Stop after this many logins...
+    #[arg(long, default_value_t = 10_000)]
+    logins: u64,
+    /// ...or after this many seconds, whichever comes first.
+    #[arg(long, default_value_t = 60)]
+    seconds: u64,
+    /// Measure the mock alone: authorize, token, /users/@me.
+    #[arg(long)]
+    mock_only: bool,
+}
+
+/// What went wrong with one login, by kind.
+type Failure = String;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let http = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .pool_max_idle_per_host(args.concurrency as usize)
+        .build()
+        .expect("an HTTP client");
+    let base = args.url.trim_end_matches('/').to_string();
+    let started_count = Arc::new(AtomicU64::new(0));
+    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let failures = Arc::new(Mutex::new(BTreeMap::<Failure, u64>::new()));
+    let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..args.concurrency.max(1) {
+        let (http, base) = (http.clone(), base.clone());
+        let (count, latencies, failures) =
+            (started_count.clone(), latencies.clone(), failures.clone());
+        let (limit, mock_only) = (args.logins, args.mock_only);
+        workers.push(tokio::spawn(async move {
+            while count.fetch_add(1, Ordering::Relaxed) < limit && Instant::now() < deadline {
+                let begun = Instant::now();
+                let outcome = if mock_only {
+                    mock_share(&http, &base).await
+                } else {
+                    login(&http, &base).await
+                };
+                match outcome {
+                    Ok(()) => lock(&latencies).push(begun.elapsed()),
+                    Err(kind) => *lock(&failures).entry(kind).or_default() += 1,
+                }
+            }
+        }));
+    }
+    for worker in workers {
+        let _ = worker.await;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut latencies = lock(&latencies).clone();
+    latencies.sort();
+    let failures = lock(&failures).clone();
+    let done = latencies.len();
+    let percentile = |p: f64| {
+        latencies
+            .get(((done as f64 * p) as usize).min(done.saturating_sub(1)))
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .unwrap_or(0.0)
+    };
+    let what = if args.mock_only {
+        "the mock's share of a login (authorize, token, /users/@me)"
+    } else {
+        "logins"
+    };
+    println!(
+        "{what} at {base}: {done} in {elapsed:.2} s at {} concurrent: {:.0}/s, p50 {:.1} ms, p99 {:.1} ms",
+        args.concurrency,
+        done as f64 / elapsed,
+        percentile(0.50),
+        percentile(0.99),
+    );
+    if failures.is_empty() {
+        println!("  failures: none");
+        ExitCode::SUCCESS
+    } else {
+        for (kind, count) in &failures {
+            println!("  failures: {count} x {kind}");
+        }
+        ExitCode::FAILURE
+    }
+}
+
+/// One login as a browser does it.
+async fn login(http: &Client, stage: &str) -> Result<(), Failure> {
+    let start = get(http, &format!("{stage}/login"), None).await?;
+    expect(&start, StatusCode::SEE_OTHER, "GET /login")?;
+    let transaction = first_cookie(&start).ok_or("GET /login: no Set-Cookie")?;
+    let authorize = location(&start).ok_or("GET /login: no Location")?;
+    let approved = get(http, &authorize, None).await?;
+    if approved.status() != StatusCode::FOUND {
+        return Err(format!(
+            "authorize: {} (is the mock running with --auto-approve?)",
+            approved.status()
+        ));
+    }
+    let callback = location(&approved).ok_or("authorize: no Location")?;
+    let finished = get(http, &callback, Some(&transaction)).await?;
+    match finished.status() {
+        StatusCode::OK => Ok(()),
+        StatusCode::SEE_OTHER if first_cookie(&finished).is_some() => Ok(()),
+        status => Err(format!("callback: {status}")),
+    }
+}
+
+/// RFC 7636 Appendix B's verifier and its S256 challenge.
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+/// What the mock does for one stage 2 login, asked of it directly.
+async fn mock_share(http: &Client, mock: &str) -> Result<(), Failure> {
+    // No redirect_uri: the mock sends the code to the client's first one,
+    // and the token request then needs none either (RFC 6749 §4.1.3).
+    let authorize = format!(
+        "{mock}/oauth2/authorize?response_type=code&client_id={}&scope=identify\
+         &state=load&code_challenge={CHALLENGE}&code_challenge_method=S256",
+        mock_discord::DEFAULT_CLIENT_ID,
+    );
+    let approved = get(http, &authorize, None).await?;
+    expect(
+        &approved,
+        StatusCode::FOUND,
+        "authorize (is the mock running with --auto-approve?)",
+    )?;
+    let callback = location(&approved).ok_or("authorize: no Location")?;
+    let code = url::Url::parse(&callback)
+        .ok()
+        .and_then(|u| {
+            u.query_pairs()
+                .find(|(n, _)| n == "code")
+                .map(|(_, v)| v.into_owned())
+        })
+        .ok_or("authorize: no code")?;
+    let token = http
+        .post(format!("{mock}/api/oauth2/token"))
+        .basic_auth(
+            mock_discord::DEFAULT_CLIENT_ID,
+            Some(mock_discord::DEFAULT_CLIENT_SECRET),
+        )
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("code_verifier", VERIFIER),
+        ])
+        .send()
+        .await
+        .map_err(transport)?;
+    expect(&token, StatusCode::OK, "token")?;
+    let body: serde_json::Value = token.json().await.map_err(|_| "token: not JSON")?;
+    let access = body["access_token"]
+        .as_str()
+        .ok_or("token: no access_token")?;
+    let me = http
+        .get(format!("{mock}/api/v10/users/@me"))
+        .bearer_auth(access)
+        .send()
+        .await
+        .map_err(transport)?;
+    expect(&me, StatusCode::OK, "users/@me")
+}
+
+async fn get(http: &Client, url: &str, cookie: Option<&str>) -> Result<Response, Failure> {
+    let mut request = http.get(url);
+    if let Some(cookie) = cookie {
+        request = request.header(COOKIE, cookie);
+    }
+    request.send().await.map_err(transport)
+}
+
+fn expect(response: &Response, status: StatusCode, step: &str) -> Result<(), Failure> {
+    if response.status() == status {
+        Ok(())
+    } else {
+        Err(format!("{step}: {}", response.status()))
+    }
+}
+
+fn transport(error: reqwest::Error) -> Failure {
+    if error.is_timeout() {
+        "transport: timeout".into()
+    } else if error.is_connect() {
+        "transport: cannot connect".into()
+    } else {
+        "transport: other".into()
+    }
+}
+
+fn location(response: &Response) -> Option<String> {
+    Some(response.headers().get(LOCATION)?.to_str().ok()?.to_string())
+}
+
+/// The first `name=value` a response sets.
+fn first_cookie(response: &Response) -> Option<String> {
+    let set = response.headers().get(SET_COOKIE)?.to_str().ok()?;
+    Some(set.split(';').next()?.to_string())
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
