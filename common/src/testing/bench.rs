@@ -16,6 +16,22 @@ pub const CONNECTIONS: usize = 64;
 pub const ROUNDS: usize = 5;
 pub const SECONDS: u64 = 3;
 
+/// A stage's binary on `port`, with `env` on top of an empty environment
+/// (so that no `.env` or variable of the caller's changes what is
+/// measured), its output discarded.
+fn stage_command(binary: &str, port: u16, env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .env_clear()
+        .env("PORT", port.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command
+}
+
 /// One server under test.
 pub struct Contender {
     pub name: String,
@@ -32,16 +48,7 @@ impl Contender {
     /// `env` on top of an empty environment, and loads `path` on it.
     pub async fn stage(name: &str, binary: &str, env: &[(&str, &str)], path: &str) -> Contender {
         let port = free_port();
-        let mut command = Command::new(binary);
-        command
-            .env_clear()
-            .env("PORT", port.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        for (name, value) in env {
-            command.env(name, value);
-        }
-        let process = ChildProcess::spawn(&mut command);
+        let process = ChildProcess::spawn(&mut stage_command(binary, port, env));
         wait_until_listening(port).await;
         Contender {
             name: name.to_string(),
@@ -137,15 +144,7 @@ pub fn time_to_first_answer(binary: &str, env: &[(&str, &str)], tries: usize) ->
     let mut best = Duration::MAX;
     for _ in 0..tries {
         let port = free_port();
-        let mut command = Command::new(binary);
-        command
-            .env_clear()
-            .env("PORT", port.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        for (name, value) in env {
-            command.env(name, value);
-        }
+        let mut command = stage_command(binary, port, env);
         let started = std::time::Instant::now();
         let _process = ChildProcess::spawn(&mut command);
         let answered = loop {
