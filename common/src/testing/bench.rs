@@ -17,8 +17,8 @@ pub const ROUNDS: usize = 5;
 pub const SECONDS: u64 = 3;
 
 /// A stage's binary on `port`, with `env` on top of an empty environment
-/// (so that no `.env` or variable of the caller's changes what is
-/// measured), its output discarded.
+/// (so that no variable of the caller's changes what is measured; a
+/// `.env` file in the checkout still would), its output discarded.
 fn stage_command(binary: &str, port: u16, env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(binary);
     command
