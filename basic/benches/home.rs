@@ -4,7 +4,7 @@
 //! route is what the framework, the request log and the page cost.
 
 use common::testing::bench::{
-    compare, print_heading, print_memory, time_to_first_answer, Contender, ROUNDS,
+    compare, print_heading, print_memory, print_start_up, Contender, ROUNDS,
 };
 use common::testing::processes::bench_main;
 
@@ -28,9 +28,5 @@ async fn run() {
     print_heading("GET / of stage 1 (no session)");
     compare("no cookie needed", &contenders, 1, ROUNDS);
     print_memory(&contenders);
-    let start_up = time_to_first_answer(env!("CARGO_BIN_EXE_basic"), &[], 5);
-    println!(
-        "  from start to the first answered request, offline (the embedded mock included): {:.1} ms (best of 5)",
-        start_up.as_secs_f64() * 1000.0
-    );
+    print_start_up(env!("CARGO_BIN_EXE_basic"));
 }

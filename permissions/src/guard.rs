@@ -79,7 +79,7 @@ async fn check(
         return Err(session_over(app));
     };
     let now = app.app.now();
-    if now >= session.expires_at || now >= session.idle_expires_at {
+    if session.is_over(now) {
         store::delete(&app.db, &app.seal, &session.id_hash).await?;
         return Err(session_over(app));
     }

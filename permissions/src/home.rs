@@ -21,8 +21,7 @@ pub async fn page(app: Arc<PermissionsApp>, cookies: Option<String>) -> Answer {
     let mut user = None;
     if let Some(id) = cookie::read(app.app.cookies, cookies.as_deref()) {
         if let Some(session) = app.lookups.find(&id.hash()).await? {
-            let now = app.app.now();
-            if now < session.expires_at && now < session.idle_expires_at {
+            if !session.is_over(app.app.now()) {
                 user = users::get(&app.db, session.user_id).await?;
             }
         }

@@ -41,6 +41,11 @@ impl SessionRow {
     pub fn allows(&self, permission: &str) -> bool {
         self.permissions.iter().any(|p| p == permission)
     }
+
+    /// Past its absolute or its idle timeout at `now`?
+    pub fn is_over(&self, now: u64) -> bool {
+        now >= self.expires_at || now >= self.idle_expires_at
+    }
 }
 
 /// The two timeouts, from configuration.
@@ -126,7 +131,6 @@ pub async fn find_many(
         let id_hash: String = column(row, "id_hash")?;
         let permission: Option<String> = column(row, "permission")?;
         if let Some(session) = found.get_mut(&id_hash) {
-            let session: &mut SessionRow = session;
             session.permissions.extend(permission);
             continue;
         }

@@ -9,7 +9,6 @@ use crate::db::{column, unavailable, Db};
 use common::Problem;
 use rand::Rng;
 use serde::Serialize;
-use sqlx::Row;
 
 /// One account at one provider.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -180,7 +179,7 @@ pub async fn permissions_of(db: &Db, user_id: i64) -> Result<Vec<String>, Proble
         .await
         .map_err(unavailable)?
         .iter()
-        .map(|row| row.try_get("name").map_err(unavailable))
+        .map(|row| column(row, "name"))
         .collect()
 }
 

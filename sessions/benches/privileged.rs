@@ -6,7 +6,7 @@
 //! (a line per request) and once with `RUST_LOG=warn`.
 
 use common::testing::bench::{
-    compare, print_heading, print_memory, time_to_first_answer, Contender, ROUNDS,
+    compare, print_heading, print_memory, print_start_up, Contender, ROUNDS,
 };
 use common::testing::processes::bench_main;
 use mock_discord::config::default_user_id;
@@ -31,9 +31,5 @@ async fn run() {
     print_heading("GET /privileged with a session cookie");
     compare("one session cookie", &contenders, 1, ROUNDS);
     print_memory(&contenders);
-    let start_up = time_to_first_answer(env!("CARGO_BIN_EXE_sessions"), &[], 5);
-    println!(
-        "  from start to the first answered request, offline (the embedded mock included): {:.1} ms (best of 5)",
-        start_up.as_secs_f64() * 1000.0
-    );
+    print_start_up(env!("CARGO_BIN_EXE_sessions"));
 }

@@ -139,7 +139,7 @@ pub fn print_memory(contenders: &[Contender]) {
 /// How long `binary`, started on an empty environment plus `env`, takes
 /// from its start to its first answer to `GET /` (best of `tries`: the
 /// first start also pays for loading the binary from disk).
-pub fn time_to_first_answer(binary: &str, env: &[(&str, &str)], tries: usize) -> Duration {
+fn time_to_first_answer(binary: &str, env: &[(&str, &str)], tries: usize) -> Duration {
     use std::io::{Read, Write};
     let mut best = Duration::MAX;
     for _ in 0..tries {
@@ -166,6 +166,16 @@ pub fn time_to_first_answer(binary: &str, env: &[(&str, &str)], tries: usize) ->
         best = best.min(answered);
     }
     best
+}
+
+/// Prints how long `binary`, offline at its defaults, takes from its start
+/// to its first answer (best of 5).
+pub fn print_start_up(binary: &str) {
+    let start_up = time_to_first_answer(binary, &[], 5);
+    println!(
+        "  from start to the first answered request, offline (the embedded mock included): {:.1} ms (best of 5)",
+        start_up.as_secs_f64() * 1000.0
+    );
 }
 
 /// The heading of a comparison's output.
