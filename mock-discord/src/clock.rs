@@ -9,6 +9,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// The furthest the clock may be moved: a hundred years. Far enough for
+/// any lesson (tokens live a week), and far from where `u64` milliseconds
+/// would overflow, so no sum below can wrap or panic.
+pub const MAX_OFFSET: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
+/// Moving the clock would take it past [`MAX_OFFSET`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooFar;
+
 /// Wall-clock time plus an offset that only ever grows.
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
@@ -22,7 +31,7 @@ impl Clock {
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
             .as_millis() as u64;
-        real + self.offset_ms.load(Ordering::Relaxed)
+        real.saturating_add(self.offset_ms.load(Ordering::Relaxed))
     }
 
     /// Seconds since the Unix epoch, as the mock sees it.
@@ -31,10 +40,18 @@ impl Clock {
     }
 
     /// Moves the mock's time forward. Time never goes back: a clock that
-    /// could rewind would resurrect expired codes.
-    pub fn advance(&self, by: Duration) {
+    /// could rewind would resurrect expired codes. The offset is checked,
+    /// not added blindly: `POST /__mock/clock` takes any number, and an
+    /// overflow would panic every later request in a debug build.
+    pub fn advance(&self, by: Duration) -> Result<Duration, TooFar> {
+        let max_ms = MAX_OFFSET.as_millis() as u64;
+        let by_ms = u64::try_from(by.as_millis()).map_err(|_| TooFar)?;
         self.offset_ms
-            .fetch_add(by.as_millis() as u64, Ordering::Relaxed);
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |offset| {
+                offset.checked_add(by_ms).filter(|sum| *sum <= max_ms)
+            })
+            .map(|before| Duration::from_millis(before + by_ms))
+            .map_err(|_| TooFar)
     }
 
     /// How far the clock has been moved, for the inspector.
@@ -67,8 +84,18 @@ mod tests {
     fn advancing_moves_now_forward() {
         let clock = Clock::default();
         let before = clock.now_secs();
-        clock.advance(Duration::from_secs(3600));
+        clock.advance(Duration::from_secs(3600)).unwrap();
         assert!(clock.now_secs() >= before + 3600);
+    }
+
+    #[test]
+    fn the_clock_cannot_be_moved_past_its_bound() {
+        let clock = Clock::default();
+        assert_eq!(clock.advance(Duration::from_secs(u64::MAX)), Err(TooFar));
+        assert_eq!(clock.advance(MAX_OFFSET), Ok(MAX_OFFSET));
+        assert_eq!(clock.advance(Duration::from_millis(1)), Err(TooFar));
+        assert_eq!(clock.offset(), MAX_OFFSET);
+        assert!(clock.now_secs() > MAX_OFFSET.as_secs());
     }
 
     #[test]

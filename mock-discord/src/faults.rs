@@ -77,16 +77,62 @@ impl FaultRule {
     }
 }
 
+/// Bounds on a rule, so that a rule (which anyone who can reach the mock
+/// may post) cannot hang the mock, fill its memory or ask for a status that
+/// HTTP does not have.
+pub const MAX_TIMES: u32 = 1000;
+pub const MAX_DELAY: Duration = Duration::from_secs(60);
+pub const MAX_FAULT_BODY_BYTES: usize = 1024 * 1024;
+pub const MAX_PENDING_RULES: usize = 100;
+
+impl FaultRule {
+    /// What is wrong with this rule, if anything, said for a person.
+    pub fn problem(&self) -> Option<String> {
+        if self.times > MAX_TIMES {
+            return Some(format!("\"times\" must be at most {MAX_TIMES}"));
+        }
+        match &self.fault {
+            Fault::Delay { millis } if *millis > MAX_DELAY.as_millis() as u64 => Some(format!(
+                "\"millis\" must be at most {}",
+                MAX_DELAY.as_millis()
+            )),
+            Fault::Status { status, .. } if !(100..=599).contains(status) => {
+                Some("\"status\" must be an HTTP status, 100 to 599".to_string())
+            }
+            Fault::Status { body, .. } if body.len() > MAX_FAULT_BODY_BYTES => Some(format!(
+                "\"body\" must be at most {MAX_FAULT_BODY_BYTES} bytes"
+            )),
+            Fault::Status {
+                content_type: Some(content_type),
+                ..
+            } if http::HeaderValue::from_str(content_type).is_err() => {
+                Some("\"content_type\" must be a valid header value".to_string())
+            }
+            _ => None,
+        }
+    }
+}
+
 #[derive(Default, Debug)]
 pub struct Faults {
     rules: Vec<FaultRule>,
 }
 
 impl Faults {
-    pub fn add(&mut self, rule: FaultRule) {
+    /// Queues a rule, or says why not.
+    pub fn add(&mut self, rule: FaultRule) -> Result<(), String> {
+        if let Some(problem) = rule.problem() {
+            return Err(problem);
+        }
+        if self.rules.len() >= MAX_PENDING_RULES {
+            return Err(format!(
+                "at most {MAX_PENDING_RULES} rules may be pending; POST /__mock/reset clears them"
+            ));
+        }
         if rule.times > 0 {
             self.rules.push(rule);
         }
+        Ok(())
     }
 
     /// The fault for this request, if any; counts it down.
@@ -117,15 +163,51 @@ mod tests {
     #[test]
     fn a_rule_fires_exactly_times_times() {
         let mut faults = Faults::default();
-        faults.add(FaultRule {
-            endpoint: Endpoint::Token,
-            times: 2,
-            fault: Fault::MalformedJson,
-        });
+        faults
+            .add(FaultRule {
+                endpoint: Endpoint::Token,
+                times: 2,
+                fault: Fault::MalformedJson,
+            })
+            .unwrap();
         assert_eq!(faults.take(Endpoint::UsersMe), None);
         assert_eq!(faults.take(Endpoint::Token), Some(Fault::MalformedJson));
         assert_eq!(faults.take(Endpoint::Token), Some(Fault::MalformedJson));
         assert_eq!(faults.take(Endpoint::Token), None);
+    }
+
+    #[test]
+    fn rules_out_of_bounds_are_refused() {
+        let mut faults = Faults::default();
+        let refused = [
+            r#"{"endpoint":"token","times":1001,"fault":{"kind":"malformed_json"}}"#,
+            r#"{"endpoint":"token","fault":{"kind":"delay","millis":60001}}"#,
+            r#"{"endpoint":"token","fault":{"kind":"status","status":99}}"#,
+            r#"{"endpoint":"token","fault":{"kind":"status","status":600}}"#,
+            r#"{"endpoint":"token","fault":{"kind":"status","status":500,"content_type":"a\nb"}}"#,
+        ];
+        for rule in refused {
+            let rule: FaultRule = serde_json::from_str(rule).unwrap();
+            assert!(faults.add(rule.clone()).is_err(), "{rule:?}");
+        }
+        let huge = FaultRule {
+            endpoint: Endpoint::Token,
+            times: 1,
+            fault: Fault::Status {
+                status: 200,
+                body: "x".repeat(MAX_FAULT_BODY_BYTES + 1),
+                content_type: None,
+            },
+        };
+        assert!(faults.add(huge).is_err());
+        for _ in 0..MAX_PENDING_RULES {
+            faults
+                .add(FaultRule::status_once(Endpoint::Token, 500))
+                .unwrap();
+        }
+        assert!(faults
+            .add(FaultRule::status_once(Endpoint::Token, 500))
+            .is_err());
     }
 
     #[test]

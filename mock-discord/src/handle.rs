@@ -221,12 +221,22 @@ impl MockHandle {
     }
 
     /// Moves the mock's clock forward: codes and tokens expire at once.
+    ///
+    /// Panics past [`crate::clock::MAX_OFFSET`]: a test asking for that has
+    /// a bug.
     pub fn advance_clock(&self, by: Duration) {
-        self.state.clock.advance(by);
+        self.state
+            .clock
+            .advance(by)
+            .expect("the mock's clock moves at most a hundred years");
     }
 
+    /// Panics on a rule `POST /__mock/faults` would refuse: a test asking
+    /// for one has a bug.
     pub fn inject_fault(&self, rule: FaultRule) {
-        self.state.store().faults.add(rule);
+        if let Err(problem) = self.state.store().faults.add(rule) {
+            panic!("fault rule refused: {problem}");
+        }
     }
 
     /// Forgets every code, token, consent and recorded request.

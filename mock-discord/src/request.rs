@@ -9,10 +9,16 @@ use bytes::{Buf, Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
 use http::{HeaderMap, Method};
 use percent_encoding::percent_decode;
+use std::collections::HashSet;
 
 /// Bodies larger than this are refused with 413. Every legitimate request
 /// to an OAuth2 endpoint is a few hundred bytes.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// The most parameters one query or form may carry. The largest legitimate
+/// request (an authorization request) has nine; a thousand names only make
+/// the parser work, and it works under the mock's lock.
+pub const MAX_PARAMS: usize = 64;
 
 #[derive(Debug, Clone)]
 pub struct MockRequest {
@@ -29,6 +35,7 @@ pub struct MockRequest {
 pub enum BadParams {
     NotUtf8,
     Duplicate(String),
+    TooMany,
 }
 
 impl BadParams {
@@ -36,6 +43,7 @@ impl BadParams {
         match self {
             BadParams::NotUtf8 => "Parameters must be UTF-8.".to_string(),
             BadParams::Duplicate(name) => format!("Duplicate \"{name}\" in request."),
+            BadParams::TooMany => format!("At most {MAX_PARAMS} parameters are allowed."),
         }
     }
 }
@@ -48,16 +56,29 @@ impl Params {
     /// Parses strictly: RFC 6749 §3.1 says parameters "MUST NOT be included
     /// more than once", and a value that is not UTF-8 is refused rather than
     /// silently replaced by U+FFFD.
+    ///
+    /// The count is capped before anything is decoded, and duplicates are
+    /// found with a set: the work grows with the input's length, never with
+    /// its square.
     pub fn parse(input: &[u8]) -> Result<Params, BadParams> {
-        let mut pairs: Vec<(String, String)> = Vec::new();
-        for piece in input.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
+        let pieces: Vec<&[u8]> = input
+            .split(|&b| b == b'&')
+            .filter(|p| !p.is_empty())
+            .take(MAX_PARAMS + 1)
+            .collect();
+        if pieces.len() > MAX_PARAMS {
+            return Err(BadParams::TooMany);
+        }
+        let mut pairs: Vec<(String, String)> = Vec::with_capacity(pieces.len());
+        let mut seen = HashSet::with_capacity(pieces.len());
+        for piece in pieces {
             let (name, value) = match piece.iter().position(|&b| b == b'=') {
                 Some(i) => (&piece[..i], &piece[i + 1..]),
                 None => (piece, &b""[..]),
             };
             let name = decode(name)?;
             let value = decode(value)?;
-            if pairs.iter().any(|(n, _)| *n == name) {
+            if !seen.insert(name.clone()) {
                 return Err(BadParams::Duplicate(name));
             }
             pairs.push((name, value));
@@ -186,5 +207,20 @@ mod tests {
             BadParams::Duplicate("a".into())
         );
         assert_eq!(Params::parse(b"a=%FF").unwrap_err(), BadParams::NotUtf8);
+    }
+
+    #[test]
+    fn refuses_more_parameters_than_any_request_needs() {
+        let names = |n: usize| -> String {
+            (0..n)
+                .map(|i| format!("a{i}"))
+                .collect::<Vec<_>>()
+                .join("&")
+        };
+        assert!(Params::parse(names(MAX_PARAMS).as_bytes()).is_ok());
+        assert_eq!(
+            Params::parse(names(MAX_PARAMS + 1).as_bytes()).unwrap_err(),
+            BadParams::TooMany
+        );
     }
 }

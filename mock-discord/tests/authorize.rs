@@ -104,6 +104,22 @@ async fn duplicated_or_non_utf8_parameters_are_refused() {
     assert!(response.text().await.unwrap().contains("UTF-8"));
 }
 
+/// `?a0&a1&…&a8999` once ran a quadratic duplicate check under the mock's
+/// lock. Now the count is capped before any work.
+#[tokio::test]
+async fn a_query_with_thousands_of_parameters_is_refused() {
+    let mock = mock().await;
+    let names: Vec<String> = (0..9000).map(|i| format!("a{i}")).collect();
+    let long = format!("{}&{}", authorize_url(&mock, &[]), names.join("&"));
+    let response = get(&long).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("At most 64 parameters"));
+}
+
 #[tokio::test]
 async fn consent_page_is_escaped_unframeable_and_self_contained() {
     let mut config = MockConfig::default();

@@ -89,6 +89,7 @@ async fn requests_json_reset_and_the_html_inspector() {
 
     let reset = http()
         .post(format!("{}/__mock/reset", mock.base_url()))
+        .json(&serde_json::json!({}))
         .send()
         .await
         .unwrap();
@@ -119,6 +120,7 @@ async fn the_clock_route_moves_time() {
     assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
     let bad = http()
         .post(format!("{}/__mock/clock", mock.base_url()))
+        .header("content-type", "application/json")
         .body("{")
         .send()
         .await
@@ -304,4 +306,116 @@ async fn bad_input_gets_a_4xx_in_discords_shape() {
         .await
         .unwrap();
     assert_eq!(metadata.status(), StatusCode::OK);
+}
+
+/// A web page the user visits can make the browser POST `text/plain` to
+/// the mock without a preflight. Such a request must change nothing.
+#[tokio::test]
+async fn control_routes_refuse_what_another_site_can_send() {
+    let mock = mock().await;
+    let clock = format!("{}/__mock/clock", mock.base_url());
+    let week = r#"{"seconds":604800}"#;
+    let plain = http()
+        .post(&clock)
+        .header("content-type", "text/plain")
+        .body(week)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    for (header, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
+    ] {
+        let foreign = http()
+            .post(&clock)
+            .header("content-type", "application/json")
+            .header(header, value)
+            .body(week)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(foreign.status(), StatusCode::FORBIDDEN, "{header}: {value}");
+    }
+    let reset = http()
+        .post(format!("{}/__mock/reset", mock.base_url()))
+        .header("sec-fetch-site", "cross-site")
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        mock.clock().offset().as_secs(),
+        0,
+        "nothing moved the clock"
+    );
+
+    let own_page = http()
+        .post(&clock)
+        .header("content-type", "application/json")
+        .header("origin", mock.base_url())
+        .header("sec-fetch-site", "same-origin")
+        .body(week)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own_page.status(), StatusCode::OK);
+}
+
+/// `{"seconds": 18446744073709551}` once overflowed the clock, and every
+/// later request panicked in a debug build.
+#[tokio::test]
+async fn the_clock_refuses_to_move_past_its_bound_and_keeps_serving() {
+    let mock = mock().await;
+    for seconds in [18_446_744_073_709_551_u64, u64::MAX, 3_153_600_001] {
+        let response = http()
+            .post(format!("{}/__mock/clock", mock.base_url()))
+            .json(&json!({ "seconds": seconds }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{seconds}");
+        let body: Value = response.json().await.unwrap();
+        assert!(
+            body["message"].as_str().unwrap().contains("at most"),
+            "{body}"
+        );
+    }
+    let tokens = login(&mock, &NELLY, "identify").await;
+    let me = get_with_token(
+        &mock,
+        "/api/v10/users/@me",
+        tokens["access_token"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(me.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn fault_rules_out_of_bounds_are_refused_with_the_reason() {
+    let mock = mock().await;
+    let response = http()
+        .post(format!("{}/__mock/faults", mock.base_url()))
+        .json(&json!({"endpoint": "token", "fault": {"kind": "delay", "millis": 86_400_000}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], 50035);
+    assert!(
+        body["message"].as_str().unwrap().contains("millis"),
+        "{body}"
+    );
+    let pending: Value = http()
+        .get(format!("{}/__mock/faults", mock.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pending, json!([]));
 }

@@ -86,6 +86,7 @@ async fn step_4_revoke_behind_its_back() {
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     let reset = reqwest::Client::new()
         .post(format!("{}/__mock/reset", mock.base_url()))
+        .json(&serde_json::json!({}))
         .send()
         .await
         .unwrap();
