@@ -31,7 +31,15 @@ pub struct PendingConsent {
 pub struct Remembered {
     pub user_id: String,
     pub approved: HashSet<(String, String)>,
+    /// When it last approved something, in the store's write count: the
+    /// least recently used browsers are forgotten first.
+    pub last_used: u64,
 }
+
+/// How many browsers' approvals the mock remembers. Past this, the least
+/// recently used half is forgotten: those browsers just see the consent
+/// page again, as after clearing their cookies.
+pub const MAX_REMEMBERED_BROWSERS: usize = 10_000;
 
 impl Remembered {
     /// Records a yes. Logging in as someone else forgets the other user's

@@ -1,8 +1,25 @@
 //! What the mock has handed out: authorization codes and the grants (token
 //! pairs) redeemed from them, with the rules that make them single-use.
 
-use crate::secrets::SecretSource;
-use std::collections::HashMap;
+use crate::secrets::{shorten, SecretSource};
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+
+/// How many live grants one user may hold for one client. Google documents
+/// the same rule (100 refresh tokens per account per client, the oldest
+/// silently revoked); it keeps a mock under a login benchmark from growing
+/// without bound.
+pub const MAX_GRANTS_PER_USER: usize = 100;
+
+/// How many rotated-away refresh tokens a grant remembers, to recognise a
+/// stolen copy coming back. A thief replays a recent one; an ancient one
+/// is simply unknown (`invalid_grant` without ending the grant).
+pub const RETIRED_KEPT: usize = 8;
+
+/// How long a redeemed code is remembered after it would have expired. Its
+/// replay within that time revokes the grant (RFC 6749 §4.1.2); later it is
+/// merely unknown, which is refused all the same.
+pub const REPLAY_MEMORY_MS: u64 = 10 * 60 * 1000;
 
 /// An authorization code, and everything it was bound to when issued.
 /// RFC 6749 §4.1.3 asks the token endpoint to check each of these.
@@ -18,7 +35,7 @@ pub struct IssuedCode {
 
 /// One authorization: a user let a client use some scopes. It holds the
 /// current token pair; refreshing rotates both.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Grant {
     pub client_id: String,
     pub user_id: String,
@@ -26,6 +43,24 @@ pub struct Grant {
     pub access_token: String,
     pub access_expires_at: u64,
     pub refresh_token: String,
+    /// Refresh tokens rotated away, newest last, at most [`RETIRED_KEPT`].
+    retired: VecDeque<String>,
+}
+
+/// Tokens are live secrets: `{:?}` shows their first four characters, as
+/// the journal does.
+impl fmt::Debug for Grant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Grant")
+            .field("client_id", &self.client_id)
+            .field("user_id", &self.user_id)
+            .field("scopes", &self.scopes)
+            .field("access_token", &shorten(&self.access_token))
+            .field("access_expires_at", &self.access_expires_at)
+            .field("refresh_token", &shorten(&self.refresh_token))
+            .field("retired", &self.retired.len())
+            .finish()
+    }
 }
 
 /// What a token string turned out to be.
@@ -57,14 +92,19 @@ enum Redeemed {
     Granted(u64),
 }
 
+/// Everything issued, indexed by what is looked up: a token by its value,
+/// a grant by its id, a user's grants by (client, user). Revoking a grant
+/// touches only its own tokens, never a scan of all of them.
 #[derive(Default)]
 pub struct Grants {
     codes: HashMap<String, IssuedCode>,
-    /// Presented codes, remembered to detect replays.
-    redeemed: HashMap<String, Redeemed>,
+    /// Presented codes, remembered to detect replays, with when to forget.
+    redeemed: HashMap<String, (Redeemed, u64)>,
     grants: HashMap<u64, Grant>,
     /// token string -> (grant id, kind)
     tokens: HashMap<String, (u64, TokenKind)>,
+    /// (client id, user id) -> that user's grants, oldest first.
+    by_user: HashMap<(String, String), VecDeque<u64>>,
     next_id: u64,
 }
 
@@ -84,7 +124,7 @@ impl Grants {
         client_id: &str,
         now_ms: u64,
     ) -> Result<IssuedCode, RedeemError> {
-        if let Some(earlier) = self.redeemed.get(code).copied() {
+        if let Some((earlier, _)) = self.redeemed.get(code).copied() {
             if let Redeemed::Granted(grant_id) = earlier {
                 self.revoke(grant_id);
             }
@@ -98,7 +138,9 @@ impl Grants {
         }
         let issued = self.codes.remove(code).ok_or(RedeemError::Invalid)?;
         // Remember it even if it fails below: a second try is a replay.
-        self.redeemed.insert(code.to_string(), Redeemed::Burned);
+        let forget_at = issued.expires_at_ms.saturating_add(REPLAY_MEMORY_MS);
+        self.redeemed
+            .insert(code.to_string(), (Redeemed::Burned, forget_at));
         if issued.expires_at_ms <= now_ms {
             return Err(RedeemError::Invalid);
         }
@@ -115,6 +157,7 @@ impl Grants {
     ) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
+        let forget_at = issued.expires_at_ms.saturating_add(REPLAY_MEMORY_MS);
         let grant = Grant {
             client_id: issued.client_id,
             user_id: issued.user_id,
@@ -122,14 +165,23 @@ impl Grants {
             access_token: secrets.token(),
             access_expires_at,
             refresh_token: secrets.token(),
+            retired: VecDeque::new(),
         };
         self.tokens
             .insert(grant.access_token.clone(), (id, TokenKind::Access));
         self.tokens
             .insert(grant.refresh_token.clone(), (id, TokenKind::Refresh));
+        let owner = (grant.client_id.clone(), grant.user_id.clone());
         self.grants.insert(id, grant);
         self.redeemed
-            .insert(code.to_string(), Redeemed::Granted(id));
+            .insert(code.to_string(), (Redeemed::Granted(id), forget_at));
+        let users_grants = self.by_user.entry(owner).or_default();
+        users_grants.push_back(id);
+        if users_grants.len() > MAX_GRANTS_PER_USER {
+            if let Some(oldest) = users_grants.front().copied() {
+                self.revoke(oldest);
+            }
+        }
         id
     }
 
@@ -151,6 +203,13 @@ impl Grants {
         self.tokens.remove(&grant.access_token);
         self.tokens
             .insert(grant.refresh_token.clone(), (id, TokenKind::RetiredRefresh));
+        let retiring = std::mem::take(&mut grant.refresh_token);
+        grant.retired.push_back(retiring);
+        if grant.retired.len() > RETIRED_KEPT {
+            if let Some(forgotten) = grant.retired.pop_front() {
+                self.tokens.remove(&forgotten);
+            }
+        }
         grant.access_token = secrets.token();
         grant.refresh_token = secrets.token();
         grant.access_expires_at = access_expires_at;
@@ -163,8 +222,20 @@ impl Grants {
     /// Ends a whole authorization: its access token and every refresh token
     /// it ever had stop working.
     pub fn revoke(&mut self, id: u64) {
-        if self.grants.remove(&id).is_some() {
-            self.tokens.retain(|_, (grant, _)| *grant != id);
+        let Some(grant) = self.grants.remove(&id) else {
+            return;
+        };
+        self.tokens.remove(&grant.access_token);
+        self.tokens.remove(&grant.refresh_token);
+        for retired in &grant.retired {
+            self.tokens.remove(retired);
+        }
+        let owner = (grant.client_id, grant.user_id);
+        if let Some(users_grants) = self.by_user.get_mut(&owner) {
+            users_grants.retain(|g| *g != id);
+            if users_grants.is_empty() {
+                self.by_user.remove(&owner);
+            }
         }
     }
 
@@ -173,10 +244,24 @@ impl Grants {
         self.grants.len()
     }
 
-    /// Drops codes that can no longer be redeemed. Called now and then, so
-    /// that a long benchmark does not grow the mock without bound.
+    /// Drops codes that can no longer be redeemed, and forgets redeemed
+    /// codes past their replay memory. Called now and then, so that a long
+    /// benchmark does not grow the mock without bound.
     pub fn sweep(&mut self, now_ms: u64) {
         self.codes.retain(|_, c| c.expires_at_ms > now_ms);
+        self.redeemed
+            .retain(|_, (_, forget_at)| *forget_at > now_ms);
+    }
+
+    /// How many entries each table holds: (codes, redeemed, grants, tokens).
+    /// For tests and the memory benchmark, which expect them flat.
+    pub fn sizes(&self) -> (usize, usize, usize, usize) {
+        (
+            self.codes.len(),
+            self.redeemed.len(),
+            self.grants.len(),
+            self.tokens.len(),
+        )
     }
 }
 
@@ -237,5 +322,55 @@ mod tests {
         );
         let new = grants.grant(id).unwrap().refresh_token.clone();
         assert_eq!(grants.find_token(&new), Some((id, TokenKind::Refresh)));
+    }
+
+    fn redeem(grants: &mut Grants, secrets: &mut SecretSource) -> u64 {
+        let value = grants.issue_code(secrets, code(1000));
+        let issued = grants.take_code(&value, "c", 0).unwrap();
+        grants.grant_for_code(secrets, &value, issued, 10)
+    }
+
+    #[test]
+    fn revoking_removes_every_token_of_the_grant_and_only_those() {
+        let mut secrets = SecretSource::new(Some(1));
+        let mut grants = Grants::default();
+        let kept = redeem(&mut grants, &mut secrets);
+        let id = redeem(&mut grants, &mut secrets);
+        for _ in 0..3 {
+            grants.rotate(&mut secrets, id, 20);
+        }
+        assert_eq!(grants.sizes().3, 2 + 2 + 3);
+        grants.revoke(id);
+        assert_eq!(grants.sizes().2, 1);
+        assert_eq!(grants.sizes().3, 2, "only the other grant's pair is left");
+        assert!(grants.grant(kept).is_some());
+    }
+
+    #[test]
+    fn tables_stay_bounded_however_many_logins_and_refreshes() {
+        let mut secrets = SecretSource::new(Some(1));
+        let mut grants = Grants::default();
+        for _ in 0..(3 * MAX_GRANTS_PER_USER) {
+            let id = redeem(&mut grants, &mut secrets);
+            for _ in 0..(2 * RETIRED_KEPT) {
+                grants.rotate(&mut secrets, id, 20);
+            }
+        }
+        grants.sweep(1000 + REPLAY_MEMORY_MS);
+        let (codes, redeemed, live, tokens) = grants.sizes();
+        assert_eq!((codes, redeemed), (0, 0));
+        assert_eq!(live, MAX_GRANTS_PER_USER);
+        assert_eq!(tokens, MAX_GRANTS_PER_USER * (2 + RETIRED_KEPT));
+    }
+
+    #[test]
+    fn debug_shows_no_whole_token() {
+        let mut secrets = SecretSource::new(Some(1));
+        let mut grants = Grants::default();
+        let id = redeem(&mut grants, &mut secrets);
+        let grant = grants.grant(id).unwrap();
+        let shown = format!("{grant:?}");
+        assert!(!shown.contains(&grant.access_token), "{shown}");
+        assert!(!shown.contains(&grant.refresh_token), "{shown}");
     }
 }

@@ -20,13 +20,28 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 /// the parser work, and it works under the mock's lock.
 pub const MAX_PARAMS: usize = 64;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct MockRequest {
     pub method: Method,
     pub path: String,
     pub raw_query: String,
     pub headers: HeaderMap,
     pub body: Bytes,
+}
+
+/// The body and headers carry client secrets, codes and tokens, so `{:?}`
+/// shows only their size and names. The journal shows the rest, redacted.
+impl std::fmt::Debug for MockRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let header_names: Vec<&str> = self.headers.keys().map(|name| name.as_str()).collect();
+        f.debug_struct("MockRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query_bytes", &self.raw_query.len())
+            .field("headers", &header_names)
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
 }
 
 /// Why the parameters of a request could not be read. Each becomes an
@@ -207,6 +222,24 @@ mod tests {
             BadParams::Duplicate("a".into())
         );
         assert_eq!(Params::parse(b"a=%FF").unwrap_err(), BadParams::NotUtf8);
+    }
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let mut headers = HeaderMap::new();
+        headers.insert("authorization", "Basic c2VjcmV0LWNyZWRz".parse().unwrap());
+        let request = MockRequest {
+            method: Method::POST,
+            path: "/api/oauth2/token".into(),
+            raw_query: "code=query-code".into(),
+            headers,
+            body: Bytes::from_static(b"client_secret=body-secret&code=body-code"),
+        };
+        let shown = format!("{request:?}");
+        for secret in ["c2VjcmV0", "query-code", "body-secret", "body-code"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("authorization"), "{shown}");
     }
 
     #[test]

@@ -6,8 +6,11 @@ use crate::reply::{api_error, method_not_allowed, not_found};
 use crate::request::{read_capped, BodyError, MockRequest};
 use crate::state::MockState;
 use crate::{api, authorize, consent, inspect, metadata, token};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use bytes::Bytes;
 use http::{header, HeaderValue, Method, StatusCode};
+use sha2::{Digest, Sha256};
 use std::convert::Infallible;
 use std::sync::Arc;
 use warp::filters::path::FullPath;
@@ -186,20 +189,33 @@ fn bucket_of(endpoint: Endpoint) -> &'static str {
     }
 }
 
-/// Who is counted against the limit: the bearer token, else the client id,
-/// else everyone anonymous together.
+/// Who is counted against the limit: a digest of the credentials the
+/// request presents (bearer token, Basic header, or form client id *and*
+/// secret), else everyone anonymous together.
+///
+/// Keying by the form's `client_id` alone would let a stranger, who knows
+/// the id (it is public: it sits in every authorization URL), use up the
+/// real client's budget. A stranger cannot present the secret, so their
+/// requests count in buckets of their own. The digest also keeps secrets
+/// out of the limiter's memory.
 fn caller_of(request: &MockRequest) -> String {
-    if let Some(token) = request.bearer_token() {
-        return format!("token:{token}");
-    }
-    if let Some(basic) = request.header("authorization") {
-        return format!("client:{basic}");
-    }
-    request
-        .form()
-        .ok()
-        .and_then(|p| p.get("client_id").map(|id| format!("client:{id}")))
-        .unwrap_or_else(|| "anonymous".to_string())
+    let credentials = if let Some(token) = request.bearer_token() {
+        format!("token:{token}")
+    } else if let Some(basic) = request.header("authorization") {
+        format!("client:{basic}")
+    } else {
+        let form = request.form().unwrap_or_default();
+        match (form.get("client_id"), form.get("client_secret")) {
+            (None, None) => return "anonymous".to_string(),
+            (id, secret) => format!(
+                "client:{}:{}",
+                id.unwrap_or_default(),
+                secret.unwrap_or_default()
+            ),
+        }
+    };
+    let digest = Sha256::digest(credentials.as_bytes());
+    URL_SAFE_NO_PAD.encode(&digest[..16])
 }
 
 fn status_fault(status: u16, body: &str, content_type: Option<&str>) -> Response {

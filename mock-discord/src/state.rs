@@ -2,7 +2,7 @@
 //! issued. One `Arc<MockState>` is shared by every request.
 
 use crate::authorization_request::AuthorizeRequest;
-use crate::browsers::{PendingConsent, Remembered};
+use crate::browsers::{PendingConsent, Remembered, MAX_REMEMBERED_BROWSERS};
 use crate::clock::Clock;
 use crate::config::MockConfig;
 use crate::faults::Faults;
@@ -144,10 +144,24 @@ impl Store {
 
     /// Remembers that `browser` approved `scope_key` as `user_id`.
     pub fn remember_approval(&mut self, browser: &str, user_id: &str, scope_key: (String, String)) {
-        self.remembered
-            .entry(browser.to_string())
-            .or_default()
-            .approve(user_id, scope_key);
+        if self.remembered.len() >= MAX_REMEMBERED_BROWSERS
+            && !self.remembered.contains_key(browser)
+        {
+            self.forget_least_recent_browsers();
+        }
+        let remembered = self.remembered.entry(browser.to_string()).or_default();
+        remembered.approve(user_id, scope_key);
+        remembered.last_used = self.writes;
+    }
+
+    /// Forgets the least recently used half of the remembered browsers. Done
+    /// in bulk so that its cost, a sort, is paid once per 5,000 new ones.
+    fn forget_least_recent_browsers(&mut self) {
+        let mut uses: Vec<u64> = self.remembered.values().map(|r| r.last_used).collect();
+        let middle = uses.len() / 2;
+        let (_, cutoff, _) = uses.select_nth_unstable(middle);
+        let cutoff = *cutoff;
+        self.remembered.retain(|_, r| r.last_used > cutoff);
     }
 
     /// The user `browser` already approved this request as, if any.
@@ -158,12 +172,45 @@ impl Store {
             .map(str::to_string)
     }
 
+    /// How many entries the store keeps, table by table: codes, redeemed
+    /// codes, grants, tokens, pending consents, remembered browsers.
+    pub fn sizes(&self) -> [usize; 6] {
+        let (codes, redeemed, grants, tokens) = self.grants.sizes();
+        [
+            codes,
+            redeemed,
+            grants,
+            tokens,
+            self.pending.len(),
+            self.remembered.len(),
+        ]
+    }
+
     /// Drops what has expired, every 1024 writes.
     pub fn tick(&mut self, now_ms: u64) {
-        self.writes += 1;
+        self.writes = self.writes.wrapping_add(1);
         if self.writes.is_multiple_of(1024) {
             self.grants.sweep(now_ms);
             self.pending.retain(|_, p| p.expires_at_ms > now_ms);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembered_browsers_stay_bounded_and_the_recent_ones_stay() {
+        let mut store = Store::new(Some(1));
+        let key = || ("client".to_string(), "identify".to_string());
+        for n in 0..(3 * MAX_REMEMBERED_BROWSERS) {
+            store.remember_approval(&format!("browser-{n}"), "1", key());
+            store.tick(0);
+        }
+        assert!(store.remembered.len() <= MAX_REMEMBERED_BROWSERS);
+        let newest = format!("browser-{}", 3 * MAX_REMEMBERED_BROWSERS - 1);
+        assert!(store.remembered.contains_key(&newest));
+        assert!(!store.remembered.contains_key("browser-0"));
     }
 }

@@ -166,7 +166,7 @@ fn redeem_code(mock: &MockState, params: &Params, client_id: &str) -> Response {
         return invalid_grant("code_verifier");
     }
 
-    let expires_at = now_ms / 1000 + mock.settings.token_lifetime.as_secs();
+    let expires_at = (now_ms / 1000).saturating_add(mock.settings.token_lifetime.as_secs());
     let id = store.grant_for_code(code, issued, expires_at);
     token_response(mock, &store, id)
 }
@@ -215,7 +215,7 @@ fn refresh(mock: &MockState, params: &Params, client_id: &str) -> Response {
             );
         }
     }
-    let expires_at = now_ms / 1000 + mock.settings.token_lifetime.as_secs();
+    let expires_at = (now_ms / 1000).saturating_add(mock.settings.token_lifetime.as_secs());
     store.rotate(id, expires_at);
     token_response(mock, &store, id)
 }

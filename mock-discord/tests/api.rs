@@ -167,6 +167,38 @@ async fn every_api_answer_has_rate_limit_headers_and_the_limit_gives_429() {
     );
 }
 
+/// The client id is public. A stranger who posts it without the secret
+/// must not use up the real client's budget.
+#[tokio::test]
+async fn a_stranger_cannot_spend_a_clients_rate_limit() {
+    let mock = MockDiscord::builder()
+        .rate_limit(2, Duration::from_secs(10))
+        .spawn()
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        let (status, _) = post_form(
+            &mock,
+            "/api/oauth2/token",
+            &[
+                ("client_id", "mock-client-id"),
+                ("client_secret", "a-guess"),
+                ("grant_type", "client_credentials"),
+            ],
+        )
+        .await;
+        assert_ne!(status, StatusCode::OK);
+    }
+    // The real client still has both of its requests.
+    let (status, body) = token_request(
+        &mock,
+        &[("grant_type", "refresh_token"), ("refresh_token", "x")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"], "invalid_grant");
+}
+
 #[tokio::test]
 async fn the_unversioned_api_paths_answer_too() {
     let mock = mock().await;
