@@ -5,11 +5,11 @@
 //! until it is checked against the transaction this browser started
 //! (step 7). Only then is the code traded for tokens (steps 8 and 9).
 
-use crate::tokens::Tokens;
-use crate::transaction::Transaction;
+use crate::tokens::{Tokens, Unusable};
+use crate::transaction::InFlight;
 use common::{Answer, App, Problem};
 use http::StatusCode;
-use oauth2::basic::BasicErrorResponse;
+use oauth2::basic::{BasicErrorResponse, BasicErrorResponseType};
 use oauth2::{AuthorizationCode, PkceCodeVerifier, RequestTokenError};
 use serde::Deserialize;
 use std::fmt;
@@ -47,42 +47,46 @@ impl CallbackParams {
 
 /// `GET /auth`: completes the login and shows the tokens (step 10).
 pub async fn auth(app: App, raw_query: String, cookies: Option<String>) -> Answer {
+    let mut in_flight =
+        InFlight::from_cookies(&app.keys, app.cookies, cookies.as_deref(), app.now())?;
     let shown = async {
-        let tokens = complete(&app, &raw_query, cookies.as_deref()).await?;
+        let tokens = complete(&app, &raw_query, &mut in_flight).await?;
         // no-store: a page of tokens must not stay in any cache.
         Ok(common::respond::no_store(
             warp::reply::json(&tokens).into_response(),
         ))
     };
-    Transaction::end_with(app.cookies, shown.await)
+    let answer = shown.await;
+    in_flight.end_with(&app.keys, app.cookies, answer)
 }
 
-/// Checks the callback against the transaction (step 7), then trades the
-/// code for tokens (steps 8 and 9). Stage 2 calls this too, and only
-/// changes what happens after.
+/// Checks the callback against this browser's logins in progress (step 7),
+/// then trades the code for tokens (steps 8 and 9). Stage 2 calls this too,
+/// and only changes what happens after.
 pub async fn complete(
     app: &App,
     raw_query: &str,
-    cookies: Option<&str>,
+    in_flight: &mut InFlight,
 ) -> Result<Tokens, Problem> {
     let params = CallbackParams::parse(raw_query)?;
 
     // 7a. Is there a login in progress in this browser at all?
-    let transaction = Transaction::from_cookies(&app.keys, cookies, app.now()).ok_or_else(|| {
-        Problem::bad_request(
+    if in_flight.is_empty() {
+        return Err(Problem::bad_request(
             "No login in progress in this browser, or it expired or was already used. Start again at /login.",
-        )
-    })?;
+        ));
+    }
 
-    // 7b. Is this callback the answer to *that* login? (state, RFC 6749 §10.12)
-    //    Checked before anything else, errors included: a forged callback
-    //    learns nothing and triggers nothing.
+    // 7b. Is this callback the answer to one of *its* logins? (state, RFC
+    //    6749 §10.12) Checked before anything else, errors included: a
+    //    forged callback learns nothing and triggers nothing. Taken out
+    //    here, so the login works once, whatever happens next.
     let state = params.state.as_deref().unwrap_or_default();
-    if !transaction.state_matches(state) {
+    let Some(transaction) = in_flight.take(state) else {
         return Err(Problem::bad_request(
             "The state parameter does not match this browser's login. Start again at /login.",
         ));
-    }
+    };
 
     // 7c. Did it come from the provider we sent the browser to? (RFC 9207)
     if let Some(iss) = &params.iss {
@@ -114,7 +118,21 @@ pub async fn complete(
         .request_async(&app.upstream)
         .await
         .map_err(|error| token_request_failed(app, error))?;
-    Ok(Tokens::from_response(&response, app.now()))
+    Tokens::from_response(&response, app.now()).map_err(|why| unusable_tokens(app, why))
+}
+
+/// A token response that parsed but cannot be used: 502, the provider's
+/// fault, not the user's.
+pub fn unusable_tokens(app: &App, why: Unusable) -> Problem {
+    let problem = Problem::new(
+        StatusCode::BAD_GATEWAY,
+        format!(
+            "{}'s token response is unusable: {why}.",
+            app.provider.display_name
+        ),
+    );
+    tracing::warn!(detail = %problem.detail, "token response refused");
+    problem
 }
 
 /// The provider sent `error=…` instead of a code.
@@ -150,6 +168,25 @@ pub fn token_request_failed(
 ) -> Problem {
     let provider = app.provider.display_name;
     let problem = match &error {
+        // invalid_client: the provider does not accept *our* credentials.
+        // Nothing the user did or can do; the operator must fix the
+        // configuration, so the log says what to check.
+        RequestTokenError::ServerResponse(refusal)
+            if *refusal.error() == BasicErrorResponseType::InvalidClient =>
+        {
+            tracing::error!(
+                "{provider} refused this application's credentials (invalid_client): \
+                 check the client id and secret in the configuration against {provider}'s \
+                 developer portal (for Discord: DISCORD_CLIENT_ID, DISCORD_CLIENT_SECRET)"
+            );
+            Problem::new(
+                StatusCode::BAD_GATEWAY,
+                format!(
+                    "{provider} does not accept this application's credentials. \
+                     This is the application's fault, not yours; its operator has been told."
+                ),
+            )
+        }
         // The provider answered with an OAuth error (invalid_grant, …).
         RequestTokenError::ServerResponse(refusal) => Problem::bad_request(format!(
             "{provider} refused the token request: {}{}",
@@ -176,11 +213,39 @@ fn described(description: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-/// A provider's words are shown to the user, but not without limit.
-fn clip(text: &str) -> String {
+/// A provider's words are shown to the user and logged, but not without
+/// limit, and with control characters escaped: an `error_description`
+/// holding a newline would otherwise forge a second log line.
+pub fn clip(text: &str) -> String {
     const MAX: usize = 200;
-    match text.char_indices().nth(MAX) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_string(),
+    let mut clipped = String::with_capacity(text.len().min(MAX + 8));
+    for (n, c) in text.chars().enumerate() {
+        if n == MAX {
+            clipped.push('…');
+            break;
+        }
+        if c.is_control() {
+            clipped.extend(c.escape_default());
+        } else {
+            clipped.push(c);
+        }
+    }
+    clipped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip;
+
+    #[test]
+    fn provider_text_is_capped_and_cannot_forge_a_log_line() {
+        let forged = "bad\n2026-01-01T00:00:00Z  INFO login succeeded user=admin\r\u{1b}[31m";
+        let clipped = clip(forged);
+        assert!(!clipped.chars().any(char::is_control), "{clipped:?}");
+        assert!(clipped.contains("\\n"), "{clipped}");
+        let long = clip(&"x".repeat(10_000));
+        assert_eq!(long.chars().count(), 201);
+        assert!(long.ends_with('…'));
+        assert_eq!(clip("plain words"), "plain words");
     }
 }

@@ -11,24 +11,53 @@
 //! from configuration (`SESSION_SECRET`, see `common::cookie_keys`).
 
 use common::cookie_keys::{CookieKeys, CookiePolicy};
+use common::Problem;
 use cookie::{Cookie, CookieJar, SameSite};
 use http::HeaderValue;
 use std::time::Duration;
 
+/// A cookie's name, in its two forms.
+///
+/// When the cookie is `Secure` (served over https), its name carries the
+/// `__Host-` prefix (RFC 6265bis §4.1.3.2): a browser then accepts it only
+/// from a secure origin, with `Path=/` and no `Domain`. A sibling subdomain
+/// (`evil.example.com` beside `app.example.com`) can set a cookie for the
+/// parent domain, which the browser sends to us too: "cookie tossing". It
+/// cannot set a `__Host-` one. Over plain http on loopback the prefix would
+/// make browsers drop the cookie, so it goes without.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CookieName {
+    pub plain: &'static str,
+    pub secure: &'static str,
+}
+
+impl CookieName {
+    /// The name under this policy.
+    pub fn under(self, policy: CookiePolicy) -> &'static str {
+        if policy.secure {
+            self.secure
+        } else {
+            self.plain
+        }
+    }
+}
+
 /// A cookie with the attributes every cookie of a stage gets, and why.
 fn with_attributes(
     policy: CookiePolicy,
-    name: &'static str,
+    name: CookieName,
     value: String,
     max_age: Duration,
 ) -> Cookie<'static> {
-    let mut cookie = Cookie::new(name, value);
+    let mut cookie = Cookie::new(name.under(policy), value);
     // HttpOnly: page scripts cannot read it, so an XSS cannot steal it.
     cookie.set_http_only(true);
     // Lax: sent on top-level navigations from other sites (the redirect
     // back from the provider is one), not on their forms or images.
     // Strict would drop it exactly on that redirect.
     cookie.set_same_site(SameSite::Lax);
+    // Path=/ and no Domain: the cookie belongs to this host alone, not to
+    // its subdomains (a Domain attribute would widen it to all of them).
     cookie.set_path("/");
     cookie.set_secure(policy.secure);
     let seconds = i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX);
@@ -42,36 +71,63 @@ fn set_cookie_header(text: &str) -> HeaderValue {
 }
 
 /// The cookie `name` in a `Cookie` request header, as it came.
-pub fn find<'a>(cookie_header: Option<&'a str>, name: &str) -> Option<Cookie<'a>> {
+///
+/// Two cookies of that name are refused, not resolved by taking the first:
+/// a browser sends two when another path or domain set one as well, and
+/// which comes first is up to the browser. Taking either would let a
+/// tossed cookie choose the session (session fixation).
+pub fn find<'a>(cookie_header: Option<&'a str>, name: &str) -> Result<Option<Cookie<'a>>, Problem> {
     // This runs on every request of a logged-in user, so it avoids building
-    // a jar: find the one cookie.
-    Cookie::split_parse(cookie_header?)
+    // a jar: one pass over the header.
+    let Some(header) = cookie_header else {
+        return Ok(None);
+    };
+    let mut named = Cookie::split_parse(header)
         .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == name)
+        .filter(|cookie| cookie.name() == name);
+    let first = named.next();
+    if named.next().is_some() {
+        return Err(Problem::bad_request(format!(
+            "This browser sent two cookies named {name}: one was set by another site or path. \
+             Clear this site's cookies and log in again."
+        )));
+    }
+    Ok(first)
 }
 
 /// Reads and decrypts the cookie `name` from a `Cookie` request header.
-/// Missing, tampered, truncated or sealed with another key: all `None`.
-pub fn open(keys: &CookieKeys, cookie_header: Option<&str>, name: &str) -> Option<String> {
-    let sealed = find(cookie_header, name)?;
-    CookieJar::new()
+/// Missing, tampered, truncated or sealed with another key: all `Ok(None)`;
+/// two of them: the error of [`find`].
+pub fn open(
+    keys: &CookieKeys,
+    policy: CookiePolicy,
+    cookie_header: Option<&str>,
+    name: CookieName,
+) -> Result<Option<String>, Problem> {
+    let Some(sealed) = find(cookie_header, name.under(policy))? else {
+        return Ok(None);
+    };
+    Ok(CookieJar::new()
         .private(keys.key())
         .decrypt(sealed.into_owned())
-        .map(|cookie| cookie.value().to_string())
+        .map(|cookie| cookie.value().to_string()))
 }
 
 /// A `Set-Cookie` value that stores `value`, encrypted, for `max_age`.
 pub fn seal(
     keys: &CookieKeys,
     policy: CookiePolicy,
-    name: &'static str,
+    name: CookieName,
     value: String,
     max_age: Duration,
 ) -> HeaderValue {
     let mut jar = CookieJar::new();
     jar.private_mut(keys.key())
         .add(with_attributes(policy, name, value, max_age));
-    let sealed = jar.get(name).map(|c| c.to_string()).unwrap_or_default();
+    let sealed = jar
+        .get(name.under(policy))
+        .map(|c| c.to_string())
+        .unwrap_or_default();
     set_cookie_header(&sealed)
 }
 
@@ -80,7 +136,7 @@ pub fn seal(
 /// 3 keeps only a random session id in the browser).
 pub fn plain(
     policy: CookiePolicy,
-    name: &'static str,
+    name: CookieName,
     value: String,
     max_age: Duration,
 ) -> HeaderValue {
@@ -88,7 +144,7 @@ pub fn plain(
 }
 
 /// A `Set-Cookie` value that deletes the cookie `name` (empty, expired).
-pub fn expire(policy: CookiePolicy, name: &'static str) -> HeaderValue {
+pub fn expire(policy: CookiePolicy, name: CookieName) -> HeaderValue {
     let mut cookie = with_attributes(policy, name, String::new(), Duration::ZERO);
     cookie.set_expires(cookie::time::OffsetDateTime::UNIX_EPOCH);
     set_cookie_header(&cookie.to_string())
@@ -111,13 +167,22 @@ mod tests {
         CookieKeys::from_secret(&SecretString::from("a".repeat(32))).unwrap()
     }
 
+    const C: CookieName = CookieName {
+        plain: "c",
+        secure: "__Host-c",
+    };
+    const D: CookieName = CookieName {
+        plain: "d",
+        secure: "__Host-d",
+    };
+    const HTTP: CookiePolicy = CookiePolicy { secure: false };
+
     #[test]
     fn a_sealed_value_opens_and_is_not_readable() {
-        let policy = CookiePolicy { secure: false };
         let set = seal(
             &keys(),
-            policy,
-            "c",
+            HTTP,
+            C,
             "hello secret".into(),
             Duration::from_secs(60),
         );
@@ -127,41 +192,83 @@ mod tests {
             text.contains("HttpOnly") && text.contains("SameSite=Lax") && text.contains("Path=/")
         );
         assert!(text.contains("Max-Age=60") && !text.contains("Secure"));
+        assert!(!text.to_ascii_lowercase().contains("domain"), "{text}");
         assert_eq!(
-            open(&keys(), Some(&header_of(&set)), "c").as_deref(),
+            open(&keys(), HTTP, Some(&header_of(&set)), C)
+                .unwrap()
+                .as_deref(),
             Some("hello secret")
         );
     }
 
     #[test]
+    fn a_secure_cookie_carries_the_host_prefix() {
+        let https = CookiePolicy { secure: true };
+        for set in [
+            seal(&keys(), https, C, "v".into(), Duration::from_secs(60)),
+            plain(https, C, "v".into(), Duration::from_secs(60)),
+            expire(https, C),
+        ] {
+            let text = set.to_str().unwrap();
+            assert!(text.starts_with("__Host-c="), "{text}");
+            assert!(text.contains("Secure") && text.contains("Path=/"), "{text}");
+            assert!(!text.to_ascii_lowercase().contains("domain"), "{text}");
+        }
+        let set = seal(&keys(), https, C, "v".into(), Duration::from_secs(60));
+        assert_eq!(
+            open(&keys(), https, Some(&header_of(&set)), C)
+                .unwrap()
+                .as_deref(),
+            Some("v")
+        );
+        // The unprefixed name, which any subdomain could set, is not read.
+        let unprefixed = header_of(&set).replacen("__Host-c=", "c=", 1);
+        assert_eq!(open(&keys(), https, Some(&unprefixed), C).unwrap(), None);
+    }
+
+    #[test]
+    fn two_cookies_of_one_name_are_refused_not_resolved() {
+        let set = seal(&keys(), HTTP, C, "v".into(), Duration::from_secs(60));
+        let one = header_of(&set);
+        let two = format!("{one}; other=1; c=tossed");
+        let refused = open(&keys(), HTTP, Some(&two), C).unwrap_err();
+        assert_eq!(refused.status, http::StatusCode::BAD_REQUEST);
+        assert!(
+            refused.detail.contains("two cookies named c"),
+            "{}",
+            refused.detail
+        );
+        assert!(find(Some("c=1; c=2"), "c").is_err());
+        assert_eq!(find(Some("c=1; d=2"), "c").unwrap().unwrap().value(), "1");
+    }
+
+    #[test]
     fn tampering_another_key_or_another_name_opens_nothing() {
-        let policy = CookiePolicy { secure: true };
-        let set = seal(&keys(), policy, "c", "v".into(), Duration::from_secs(60));
-        assert!(set.to_str().unwrap().contains("Secure"));
+        let set = seal(&keys(), HTTP, C, "v".into(), Duration::from_secs(60));
         let header = header_of(&set);
         let other = CookieKeys::from_secret(&SecretString::from("b".repeat(32))).unwrap();
-        assert_eq!(open(&other, Some(&header), "c"), None);
+        let opened = |keys: &CookieKeys, header: &str, name: CookieName| {
+            open(keys, HTTP, Some(header), name).unwrap()
+        };
+        assert_eq!(opened(&other, &header, C), None);
         let renamed = header.replacen("c=", "d=", 1);
-        assert_eq!(open(&keys(), Some(&renamed), "d"), None);
+        assert_eq!(opened(&keys(), &renamed, D), None);
         let mut flipped = header.clone().into_bytes();
         let last = flipped.len() - 3;
         flipped[last] = if flipped[last] == b'A' { b'B' } else { b'A' };
         assert_eq!(
-            open(&keys(), Some(&String::from_utf8(flipped).unwrap()), "c"),
+            opened(&keys(), &String::from_utf8(flipped).unwrap(), C),
             None
         );
-        assert_eq!(open(&keys(), Some(&header[..header.len() - 5]), "c"), None);
-        assert_eq!(open(&keys(), Some("c=garbage"), "c"), None);
-        assert_eq!(open(&keys(), Some("c="), "c"), None);
-        assert_eq!(open(&keys(), None, "c"), None);
+        assert_eq!(opened(&keys(), &header[..header.len() - 5], C), None);
+        assert_eq!(opened(&keys(), "c=garbage", C), None);
+        assert_eq!(opened(&keys(), "c=", C), None);
+        assert_eq!(open(&keys(), HTTP, None, C).unwrap(), None);
     }
 
     #[test]
     fn expiry_clears_the_cookie() {
-        let text = expire(CookiePolicy { secure: false }, "c")
-            .to_str()
-            .unwrap()
-            .to_string();
+        let text = expire(HTTP, C).to_str().unwrap().to_string();
         assert!(text.starts_with("c=;"), "{text}");
         assert!(
             text.contains("Max-Age=0") && text.contains("1970"),

@@ -33,6 +33,7 @@ pub fn login(app: App) -> impl Filter<Extract = (Answer,), Error = Rejection> + 
     warp::path!("login")
         .and(warp::get())
         .and(with_app(app))
+        .and(cookie_header())
         .map(login::login)
 }
 

@@ -4,7 +4,7 @@
 //! following parameters … response_type, client_id, redirect_uri, scope,
 //! state". RFC 7636 adds `code_challenge` and `code_challenge_method`.
 
-use crate::transaction::Transaction;
+use crate::transaction::{InFlight, Transaction};
 use common::{Answer, App};
 use oauth2::{CsrfToken, PkceCodeChallenge, Scope};
 use url::Url;
@@ -40,13 +40,16 @@ pub fn begin(app: &App) -> (Url, Transaction) {
 }
 
 /// `GET /login`: step 2, a 303 to the provider, with the transaction
-/// sealed in a cookie.
-pub fn login(app: App) -> Answer {
+/// added to this browser's logins in progress, sealed in a cookie.
+pub fn login(app: App, cookies: Option<String>) -> Answer {
+    let mut in_flight =
+        InFlight::from_cookies(&app.keys, app.cookies, cookies.as_deref(), app.now())?;
     let (authorize_url, transaction) = begin(&app);
+    in_flight.start(transaction);
     let mut response = common::respond::see_other(authorize_url.as_str());
     response.headers_mut().append(
         http::header::SET_COOKIE,
-        transaction.to_cookie(&app.keys, app.cookies),
+        in_flight.to_cookie(&app.keys, app.cookies),
     );
     Ok(response)
 }

@@ -36,14 +36,36 @@ impl fmt::Debug for Tokens {
     }
 }
 
+/// The longest access-token lifetime believed. Discord's is a week and
+/// Google's an hour; a provider claiming more than a year is broken, and a
+/// number near `u64::MAX` would overflow `now + expires_in`.
+pub const MAX_EXPIRES_IN_SECS: u64 = 365 * 24 * 3600;
+
+/// Why a token response that parsed cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Unusable {
+    /// RFC 6750: this client only knows how to present Bearer tokens. A
+    /// token of another type (MAC, DPoP) sent as a Bearer token would fail,
+    /// or worse, be accepted where it should not be.
+    #[error("its token_type is {0:?}, not Bearer")]
+    NotBearer(String),
+    #[error("its expires_in ({0} s) is more than a year")]
+    ImplausibleLifetime(u64),
+}
+
 impl Tokens {
     /// `now`: the moment the response arrived, in Unix seconds.
-    pub fn from_response(response: &BasicTokenResponse, now: u64) -> Tokens {
-        let expires_in = response.expires_in().map(|d| d.as_secs());
+    pub fn from_response(response: &BasicTokenResponse, now: u64) -> Result<Tokens, Unusable> {
+        // The oauth2 crate already reads "bearer" in any case as Bearer
+        // (RFC 6749 §5.1: the type is case-insensitive).
         let token_type = match response.token_type() {
             BasicTokenType::Bearer => "Bearer".to_string(),
-            other => other.as_ref().to_string(),
+            other => return Err(Unusable::NotBearer(other.as_ref().to_string())),
         };
+        let expires_in = response.expires_in().map(|d| d.as_secs());
+        if let Some(seconds) = expires_in.filter(|s| *s > MAX_EXPIRES_IN_SECS) {
+            return Err(Unusable::ImplausibleLifetime(seconds));
+        }
         let scope = response
             .scopes()
             .map(|scopes| {
@@ -54,13 +76,14 @@ impl Tokens {
                     .join(" ")
             })
             .unwrap_or_default();
-        Tokens {
+        Ok(Tokens {
             access_token: response.access_token().secret().clone(),
             token_type,
             expires_in,
             refresh_token: response.refresh_token().map(|t| t.secret().clone()),
             scope,
-            expires_at: expires_in.map(|seconds| now + seconds),
-        }
+            // Bounded above, and saturating: no input can overflow it.
+            expires_at: expires_in.map(|seconds| now.saturating_add(seconds)),
+        })
     }
 }

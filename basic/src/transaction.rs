@@ -7,18 +7,31 @@
 //! login). It keeps them in the browser, in a sealed cookie
 //! ([`crate::cookies`]): nothing is stored on the server, and nobody who
 //! sees the cookie can read them.
+//!
+//! A browser may have several logins in progress: one per tab. So the
+//! cookie holds a short list ([`InFlight`]), and the callback takes out the
+//! one its `state` names. One transaction per cookie would mean that a
+//! second tab's login overwrites the first's, and the first tab's callback
+//! then fails.
 
-use crate::cookies;
+use crate::cookies::{self, CookieName};
 use common::cookie_keys::{CookieKeys, CookiePolicy};
-use common::Answer;
+use common::{Answer, Problem};
 use http::HeaderValue;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::time::Duration;
 
-pub const TRANSACTION_COOKIE: &str = "oauth_transaction";
+pub const TRANSACTION_COOKIE: CookieName = CookieName {
+    plain: "oauth_transaction",
+    secure: "__Host-oauth_transaction",
+};
 /// A login that takes longer than this starts over.
 pub const TRANSACTION_LIFETIME: Duration = Duration::from_secs(600);
+/// The most logins one browser may have in progress at once. A new one
+/// past this pushes out the oldest, so the cookie stays small (about 250
+/// bytes each) however often `/login` is hit.
+pub const MAX_IN_FLIGHT: usize = 4;
 
 #[derive(Clone, Serialize, Deserialize, PartialEq)]
 pub struct Transaction {
@@ -57,23 +70,9 @@ impl Transaction {
         }
     }
 
-    /// The `Set-Cookie` header that carries this transaction.
-    pub fn to_cookie(&self, keys: &CookieKeys, policy: CookiePolicy) -> HeaderValue {
-        let json = serde_json::to_string(self).unwrap_or_default();
-        cookies::seal(keys, policy, TRANSACTION_COOKIE, json, TRANSACTION_LIFETIME)
-    }
-
-    /// The transaction in this request's cookies, if there is a valid,
-    /// unexpired one.
-    pub fn from_cookies(
-        keys: &CookieKeys,
-        cookie_header: Option<&str>,
-        now: u64,
-    ) -> Option<Transaction> {
-        let json = cookies::open(keys, cookie_header, TRANSACTION_COOKIE)?;
-        let transaction: Transaction = serde_json::from_str(&json).ok()?;
-        let age = now.checked_sub(transaction.created_at)?;
-        (age <= TRANSACTION_LIFETIME.as_secs()).then_some(transaction)
+    fn is_fresh(&self, now: u64) -> bool {
+        now.checked_sub(self.created_at)
+            .is_some_and(|age| age <= TRANSACTION_LIFETIME.as_secs())
     }
 
     /// Does the callback's `state` match ours? Compared in constant time,
@@ -83,17 +82,81 @@ impl Transaction {
         self.state.len() == received.len()
             && bool::from(self.state.as_bytes().ct_eq(received.as_bytes()))
     }
+}
 
-    /// The `Set-Cookie` header that ends the transaction: a callback URL
-    /// replayed later finds nothing to match.
-    pub fn clear_cookie(policy: CookiePolicy) -> HeaderValue {
-        cookies::expire(policy, TRANSACTION_COOKIE)
+/// The logins in progress in one browser, oldest first.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct InFlight {
+    logins: Vec<Transaction>,
+    /// Whether the browser's cookie must be rewritten.
+    changed: bool,
+}
+
+impl InFlight {
+    /// The logins in progress in this request's cookies. Expired ones are
+    /// dropped; a missing, tampered or old-key cookie holds none. Two
+    /// transaction cookies are refused ([`cookies::find`]).
+    pub fn from_cookies(
+        keys: &CookieKeys,
+        policy: CookiePolicy,
+        cookie_header: Option<&str>,
+        now: u64,
+    ) -> Result<InFlight, Problem> {
+        let Some(json) = cookies::open(keys, policy, cookie_header, TRANSACTION_COOKIE)? else {
+            return Ok(InFlight::default());
+        };
+        let mut logins: Vec<Transaction> = serde_json::from_str(&json).unwrap_or_default();
+        let before = logins.len();
+        logins.retain(|login| login.is_fresh(now));
+        logins.truncate(MAX_IN_FLIGHT);
+        let changed = logins.len() != before;
+        Ok(InFlight { logins, changed })
     }
 
-    /// A callback's answer, success or failure, with the transaction ended:
-    /// whatever happened, a callback URL works once.
-    pub fn end_with(policy: CookiePolicy, answer: Answer) -> Answer {
-        common::problem::add_cookie(answer, Transaction::clear_cookie(policy))
+    pub fn is_empty(&self) -> bool {
+        self.logins.is_empty()
+    }
+
+    /// Adds a login, pushing out the oldest past [`MAX_IN_FLIGHT`].
+    pub fn start(&mut self, login: Transaction) {
+        if self.logins.len() >= MAX_IN_FLIGHT {
+            self.logins.remove(0);
+        }
+        self.logins.push(login);
+        self.changed = true;
+    }
+
+    /// Takes out the login this callback's `state` belongs to: it works
+    /// once. Every candidate is compared in constant time.
+    pub fn take(&mut self, state: &str) -> Option<Transaction> {
+        let index = self
+            .logins
+            .iter()
+            .position(|login| login.state_matches(state))?;
+        self.changed = true;
+        Some(self.logins.remove(index))
+    }
+
+    /// The `Set-Cookie` header for what is left: the list, sealed, or an
+    /// expired cookie when no login is left in progress.
+    pub fn to_cookie(&self, keys: &CookieKeys, policy: CookiePolicy) -> HeaderValue {
+        if self.logins.is_empty() {
+            return cookies::expire(policy, TRANSACTION_COOKIE);
+        }
+        let json = serde_json::to_string(&self.logins).unwrap_or_default();
+        cookies::seal(keys, policy, TRANSACTION_COOKIE, json, TRANSACTION_LIFETIME)
+    }
+
+    /// A callback's answer, success or failure, with the browser's list
+    /// rewritten when it changed: the login the callback named is gone, so
+    /// its callback URL works once. A forged callback, whose state names no
+    /// login here, leaves the others alone.
+    pub fn end_with(&self, keys: &CookieKeys, policy: CookiePolicy, answer: Answer) -> Answer {
+        if self.changed {
+            common::problem::add_cookie(answer, self.to_cookie(keys, policy))
+        } else {
+            answer
+        }
     }
 }
 
@@ -102,19 +165,57 @@ mod tests {
     use super::*;
     use secrecy::SecretString;
 
+    const POLICY: CookiePolicy = CookiePolicy { secure: false };
+    const NOW: u64 = 1_700_000_000;
+
+    fn keys() -> CookieKeys {
+        CookieKeys::from_secret(&SecretString::from("k".repeat(32))).unwrap()
+    }
+
+    /// The list a browser holding `logins` sends back, as the server reads it.
+    fn round_trip(logins: &[Transaction]) -> InFlight {
+        let mut in_flight = InFlight::default();
+        for login in logins {
+            in_flight.start(login.clone());
+        }
+        let header = cookies::header_of(&in_flight.to_cookie(&keys(), POLICY));
+        InFlight::from_cookies(&keys(), POLICY, Some(&header), NOW).unwrap()
+    }
+
     #[test]
-    fn old_transactions_are_refused() {
-        let keys = CookieKeys::from_secret(&SecretString::from("k".repeat(32))).unwrap();
-        let policy = CookiePolicy { secure: false };
-        let now = 1_700_000_000;
-        let mut transaction = Transaction::new("s".into(), "v".into(), "i".into(), now);
-        let header = |t: &Transaction| cookies::header_of(&t.to_cookie(&keys, policy));
-        let open = |t: &Transaction| Transaction::from_cookies(&keys, Some(&header(t)), now);
-        assert_eq!(open(&transaction), Some(transaction.clone()));
+    fn old_transactions_are_dropped() {
+        let mut transaction = Transaction::new("s".into(), "v".into(), "i".into(), NOW);
+        assert_eq!(
+            round_trip(&[transaction.clone()]).take("s"),
+            Some(transaction.clone())
+        );
         transaction.created_at -= TRANSACTION_LIFETIME.as_secs() + 1;
-        assert_eq!(open(&transaction), None);
-        transaction.created_at = now + 3600;
-        assert_eq!(open(&transaction), None);
+        assert!(round_trip(&[transaction.clone()]).is_empty());
+        transaction.created_at = NOW + 3600;
+        assert!(round_trip(&[transaction.clone()]).is_empty());
         assert!(!format!("{transaction:?}").contains("\"s\""));
+    }
+
+    #[test]
+    fn each_tab_finds_its_own_login_once() {
+        let tab = |state: &str| Transaction::new(state.into(), "v".into(), "i".into(), NOW);
+        let mut in_flight = round_trip(&[tab("one"), tab("two")]);
+        assert_eq!(in_flight.take("two").map(|t| t.state), Some("two".into()));
+        assert_eq!(in_flight.take("two"), None);
+        assert_eq!(in_flight.take("forged"), None);
+        assert_eq!(in_flight.take("one").map(|t| t.state), Some("one".into()));
+        assert!(in_flight.is_empty());
+    }
+
+    #[test]
+    fn at_most_max_in_flight_the_oldest_pushed_out() {
+        let logins: Vec<Transaction> = (0..MAX_IN_FLIGHT + 3)
+            .map(|n| Transaction::new(format!("s{n}"), "v".into(), "i".into(), NOW))
+            .collect();
+        let mut in_flight = round_trip(&logins);
+        assert_eq!(in_flight.logins.len(), MAX_IN_FLIGHT);
+        assert_eq!(in_flight.take("s0"), None);
+        let newest = format!("s{}", MAX_IN_FLIGHT + 2);
+        assert!(in_flight.take(&newest).is_some());
     }
 }

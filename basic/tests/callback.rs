@@ -301,3 +301,128 @@ async fn unknown_paths_and_wrong_methods() {
     assert_eq!(wrong.status(), 405);
     assert_eq!(detail(&wrong), "Method Not Allowed");
 }
+
+/// The logins in progress in a browser, as the server reads its cookie:
+/// (state, verifier) of each.
+fn logins_in_cookie(
+    keys: &common::CookieKeys,
+    browser: &Browser<impl StageRoutes>,
+) -> Vec<(String, String)> {
+    let opened = basic::cookies::open(
+        keys,
+        common::CookiePolicy { secure: false },
+        Some(&browser.cookie_header()),
+        basic::transaction::TRANSACTION_COOKIE,
+    )
+    .unwrap()
+    .expect("a transaction cookie");
+    let logins: Vec<Value> = serde_json::from_str(&opened).unwrap();
+    logins
+        .iter()
+        .map(|l| {
+            (
+                l["state"].as_str().unwrap().to_string(),
+                l["pkce_verifier"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// RFC 7636: a fresh verifier per login, 43 to 128 characters, whose
+/// SHA-256 is the challenge; it never leaves in the authorize URL.
+#[tokio::test]
+async fn each_login_has_its_own_verifier_and_only_its_hash_goes_out() {
+    use base64::Engine;
+    use sha2::Digest;
+    let mock = MockDiscord::builder().spawn().await.unwrap();
+    let app = App::for_mock(&mock, REDIRECT);
+    let keys = app.keys.clone();
+    let mut browser = Browser::new(basic::routes(app));
+    let first = location(&browser.get("/login").await);
+    let second = location(&browser.get("/login").await);
+    let logins = logins_in_cookie(&keys, &browser);
+    assert_eq!(logins.len(), 2);
+    assert_ne!(logins[0].1, logins[1].1, "the verifier is fresh per login");
+    for ((_, verifier), url) in logins.iter().zip([&first, &second]) {
+        assert!((43..=128).contains(&verifier.len()), "{}", verifier.len());
+        assert!(!url.contains(verifier.as_str()), "the verifier is in {url}");
+        let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(sha2::Sha256::digest(verifier.as_bytes()));
+        assert_eq!(query_param(url, "code_challenge"), Some(challenge));
+    }
+}
+
+/// Two tabs, two logins: both complete, in either order.
+#[tokio::test]
+async fn two_logins_in_two_tabs_both_complete() {
+    let (mock, mut browser) = setup().await;
+    let first_tab = location(&browser.get("/login").await);
+    let second_tab = location(&browser.get("/login").await);
+    let first_callback = submit_consent(&first_tab, &NELLY, Decision::Authorize)
+        .await
+        .unwrap();
+    let second_callback = submit_consent(&second_tab, &NELLY, Decision::Authorize)
+        .await
+        .unwrap();
+    let second = browser.get(&path_and_query(&second_callback)).await;
+    assert_eq!(second.status(), 200, "{}", detail_or_body(&second));
+    let first = browser.get(&path_and_query(&first_callback)).await;
+    assert_eq!(first.status(), 200, "{}", detail_or_body(&first));
+    assert_eq!(mock.requests_to("/api/oauth2/token").len(), 2);
+    assert!(browser.cookie("oauth_transaction").is_none(), "none left");
+}
+
+/// However often /login is hit, the browser holds at most MAX_IN_FLIGHT
+/// logins, and a forged callback ends none of them.
+#[tokio::test]
+async fn logins_in_progress_are_bounded_and_a_forged_callback_ends_none() {
+    let mock = MockDiscord::builder().spawn().await.unwrap();
+    let app = App::for_mock(&mock, REDIRECT);
+    let keys = app.keys.clone();
+    let mut browser = Browser::new(basic::routes(app));
+    let mut urls = Vec::new();
+    for _ in 0..20 {
+        urls.push(location(&browser.get("/login").await));
+    }
+    let max = basic::transaction::MAX_IN_FLIGHT;
+    let logins = logins_in_cookie(&keys, &browser);
+    assert_eq!(logins.len(), max);
+    let newest: Vec<String> = urls[urls.len() - max..]
+        .iter()
+        .map(|u| query_param(u, "state").unwrap())
+        .collect();
+    let kept: Vec<String> = logins.into_iter().map(|(state, _)| state).collect();
+    assert_eq!(kept, newest, "the newest are kept, the oldest pushed out");
+    assert!(
+        browser.cookie_header().len() < 2048,
+        "{}",
+        browser.cookie_header().len()
+    );
+
+    let forged = browser.get("/auth?code=x&state=forged").await;
+    assert_eq!(forged.status(), 400);
+    assert_eq!(logins_in_cookie(&keys, &browser).len(), max);
+}
+
+/// A second transaction cookie (one another site or path planted) is
+/// refused, not resolved by taking the first.
+#[tokio::test]
+async fn two_transaction_cookies_are_refused() {
+    let (mock, mut browser) = setup().await;
+    let callback = browser
+        .login_until_callback(&NELLY, Decision::Authorize)
+        .await;
+    let ours = browser.cookie_header();
+    let response = warp::test::request()
+        .path(&callback)
+        .header("cookie", format!("oauth_transaction=planted; {ours}"))
+        .reply(&basic::routes(App::for_mock(&mock, REDIRECT)))
+        .await;
+    assert_eq!(response.status(), 400);
+    assert!(detail(&response).contains("two cookies named oauth_transaction"));
+    assert!(mock.requests_to("/api/oauth2/token").is_empty());
+}
+
+fn detail_or_body(response: &http::Response<Bytes>) -> String {
+    String::from_utf8_lossy(response.body()).into_owned()
+}

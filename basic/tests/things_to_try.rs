@@ -98,11 +98,15 @@ async fn step_4_look_at_the_cookie() {
     // What the server reads out of it, with the key:
     let opened = basic::cookies::open(
         &app.keys,
+        app.cookies,
         Some(&format!("oauth_transaction={sealed}")),
-        "oauth_transaction",
+        basic::transaction::TRANSACTION_COOKIE,
     )
+    .unwrap()
     .expect("the server can open its cookie");
-    let transaction: Value = serde_json::from_str(&opened).unwrap();
+    // One login in progress in this browser: a list of one.
+    let logins: Value = serde_json::from_str(&opened).unwrap();
+    let transaction = &logins[0];
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(sealed.as_bytes())
         .expect("a private cookie is base64");
@@ -116,7 +120,8 @@ async fn step_4_look_at_the_cookie() {
     }
 }
 
-/// 5. The README's curl command, then a login: 502, explained.
+/// 5. The README's curl command, then a login: 503, explained; and 500
+/// gives 502.
 #[tokio::test]
 async fn step_5_break_discord() {
     let (mock, _, mut browser) = setup().await;
@@ -128,6 +133,17 @@ async fn step_5_break_discord() {
         .await
         .unwrap();
     assert!(injected.status().is_success(), "{}", injected.status());
+    let response = browser.login(&default_user_id("nelly")).await;
+    assert_eq!(response.status(), 503);
+    assert!(
+        detail(&response).contains("Discord is unavailable for now"),
+        "{}",
+        detail(&response)
+    );
+    mock.inject_fault(mock_discord::FaultRule::status_once(
+        mock_discord::Endpoint::Token,
+        500,
+    ));
     let response = browser.login(&default_user_id("nelly")).await;
     assert_eq!(response.status(), 502);
     assert!(

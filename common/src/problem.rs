@@ -77,6 +77,13 @@ impl Problem {
                     format!("{provider} is rate limiting this application. Try again later."),
                 )
             },
+            UpstreamError::Unavailable { retry_after } => Problem {
+                retry_after: *retry_after,
+                ..Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("{provider} is unavailable for now. Try again later."),
+                )
+            },
             UpstreamError::Unauthorized => Problem::not_logged_in(),
             other => Problem::new(
                 StatusCode::BAD_GATEWAY,

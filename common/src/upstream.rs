@@ -35,6 +35,8 @@ pub enum UpstreamError {
     TooLarge,
     #[error("the provider is rate limiting us")]
     RateLimited { retry_after: Option<u64> },
+    #[error("the provider is unavailable (503)")]
+    Unavailable { retry_after: Option<u64> },
     #[error("the provider failed ({0})")]
     ServerError(StatusCode),
     #[error("the provider rejected the access token")]
@@ -180,18 +182,33 @@ fn check_status(response: &reqwest::Response) -> Result<(), UpstreamError> {
         return Err(UpstreamError::Redirect(status));
     }
     if status == StatusCode::TOO_MANY_REQUESTS {
-        let retry_after = response
-            .headers()
-            .get(http::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .map(|seconds| seconds.ceil().max(1.0) as u64);
+        let retry_after = retry_after(response);
         return Err(UpstreamError::RateLimited { retry_after });
+    }
+    // 503 says "come back later", often with when: passed on as it is, so
+    // that the user's browser or script is told the same.
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        let retry_after = retry_after(response);
+        return Err(UpstreamError::Unavailable { retry_after });
     }
     if status.is_server_error() {
         return Err(UpstreamError::ServerError(status));
     }
     Ok(())
+}
+
+/// `Retry-After` in seconds (Discord sends fractions), at least 1 and at
+/// most a day: a provider's number is not allowed to tell our users to wait
+/// for ever. An HTTP date is not understood, and treated as absent.
+fn retry_after(response: &reqwest::Response) -> Option<u64> {
+    const A_DAY: f64 = 86_400.0;
+    response
+        .headers()
+        .get(http::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|seconds| seconds.is_finite())
+        .map(|seconds| seconds.ceil().clamp(1.0, A_DAY) as u64)
 }
 
 fn check_json(response: &reqwest::Response) -> Result<(), UpstreamError> {

@@ -6,7 +6,7 @@ use crate::app::PermissionsApp;
 use crate::users::LoginProfile;
 use crate::{cookie, offline, store, users};
 use basic::callback::complete;
-use basic::transaction::Transaction;
+use basic::transaction::InFlight;
 use common::{Answer, Problem};
 use http::StatusCode;
 use serde_json::Value;
@@ -16,8 +16,12 @@ use std::sync::Arc;
 pub const DISCORD: &str = "discord";
 
 pub async fn auth(app: Arc<PermissionsApp>, raw_query: String, cookies: Option<String>) -> Answer {
+    let policy = app.app.cookies;
+    let mut in_flight =
+        InFlight::from_cookies(&app.app.keys, policy, cookies.as_deref(), app.app.now())?;
+    let old_session = cookie::read(policy, cookies.as_deref())?;
     let logged_in = async {
-        let tokens = complete(&app.app, &raw_query, cookies.as_deref()).await?;
+        let tokens = complete(&app.app, &raw_query, &mut in_flight).await?;
         let login = who_logged_in(&app, &tokens.access_token).await?;
         let now = app.app.now();
         let starting = if app.offline {
@@ -30,7 +34,7 @@ pub async fn auth(app: Arc<PermissionsApp>, raw_query: String, cookies: Option<S
         // No session fixation: whatever session this browser had (another
         // user's, or one an attacker planted) ends here, and the new one
         // gets a new id.
-        if let Some(old) = cookie::read(app.app.cookies, cookies.as_deref()) {
+        if let Some(old) = old_session {
             if let Some(old_tokens) = store::delete(&app.db, &app.seal, &old.hash()).await? {
                 crate::logout::revoke(&app, &old_tokens).await;
             }
@@ -54,7 +58,8 @@ pub async fn auth(app: Arc<PermissionsApp>, raw_query: String, cookies: Option<S
         );
         Ok(response)
     };
-    Transaction::end_with(app.app.cookies, logged_in.await)
+    let answer = logged_in.await;
+    in_flight.end_with(&app.app.keys, policy, answer)
 }
 
 /// Discord's `/users/@me`, once, for the subject (Discord's user id) and

@@ -2,34 +2,29 @@
 //! attributes stage 1 taught (HttpOnly, SameSite=Lax, Path=/, Secure
 //! unless plain http on loopback).
 //!
-//! When the cookie is `Secure`, its name carries the `__Host-` prefix: a
-//! browser then accepts it only from a secure origin, with `Path=/` and no
-//! `Domain`, so a sibling subdomain cannot plant a session of its choosing.
+//! Stage 2's cookie name: `session`, or `__Host-session` when `Secure`
+//! (see [`basic::cookies::CookieName`]).
 
 use crate::session_id::SessionId;
-use common::CookiePolicy;
+use common::{CookiePolicy, Problem};
 use http::HeaderValue;
+use sessions::session::SESSION_COOKIE;
 use std::time::Duration;
 
-/// The cookie's name under this policy.
-pub fn name(policy: CookiePolicy) -> &'static str {
-    if policy.secure {
-        "__Host-session"
-    } else {
-        "session"
-    }
-}
-
-/// The session id in this request's cookies, if there is a well-formed one.
-pub fn read(policy: CookiePolicy, cookie_header: Option<&str>) -> Option<SessionId> {
-    let cookie = basic::cookies::find(cookie_header, name(policy))?;
-    SessionId::parse(cookie.value())
+/// The session id in this request's cookies, if there is a well-formed
+/// one; two session cookies are a 400.
+pub fn read(
+    policy: CookiePolicy,
+    cookie_header: Option<&str>,
+) -> Result<Option<SessionId>, Problem> {
+    let cookie = basic::cookies::find(cookie_header, SESSION_COOKIE.under(policy))?;
+    Ok(cookie.and_then(|cookie| SessionId::parse(cookie.value())))
 }
 
 pub fn set(policy: CookiePolicy, id: &SessionId, lifetime: Duration) -> HeaderValue {
-    basic::cookies::plain(policy, name(policy), id.as_str().to_string(), lifetime)
+    basic::cookies::plain(policy, SESSION_COOKIE, id.as_str().to_string(), lifetime)
 }
 
 pub fn clear(policy: CookiePolicy) -> HeaderValue {
-    basic::cookies::expire(policy, name(policy))
+    basic::cookies::expire(policy, SESSION_COOKIE)
 }

@@ -71,7 +71,7 @@ async fn check(
     cookies: Option<&str>,
     permission: Option<&'static str>,
 ) -> Result<CurrentUser, Problem> {
-    let Some(id) = cookie::read(app.app.cookies, cookies) else {
+    let Some(id) = cookie::read(app.app.cookies, cookies)? else {
         return Err(Problem::not_logged_in());
     };
     // Logged out, ended by /logout/all, or its user deleted: no row.

@@ -19,7 +19,7 @@ struct HomePage<'a> {
 /// needs neither.
 pub async fn page(app: Arc<PermissionsApp>, cookies: Option<String>) -> Answer {
     let mut user = None;
-    if let Some(id) = cookie::read(app.app.cookies, cookies.as_deref()) {
+    if let Some(id) = cookie::read(app.app.cookies, cookies.as_deref())? {
         if let Some(session) = app.lookups.find(&id.hash()).await? {
             if !session.is_over(app.app.now()) {
                 user = users::get(&app.db, session.user_id).await?;

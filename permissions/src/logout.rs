@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 /// `POST /logout`: this browser's session.
 pub async fn logout(app: Arc<PermissionsApp>, cookies: Option<String>) -> Answer {
-    if let Some(id) = cookie::read(app.app.cookies, cookies.as_deref()) {
+    if let Some(id) = cookie::read(app.app.cookies, cookies.as_deref())? {
         if let Some(tokens) = store::delete(&app.db, &app.seal, &id.hash()).await? {
             revoke(&app, &tokens).await;
         }

@@ -113,7 +113,7 @@ async fn a_passing_refresh_failure_is_retried_by_the_next_request(backend: Backe
     mock.advance_clock(Duration::from_secs(WEEK));
     mock.inject_fault(FaultRule::status_once(Endpoint::Token, 503));
     let failed = browser.get("/privileged").await;
-    assert_eq!(failed.status(), 502, "{}", detail(&failed));
+    assert_eq!(failed.status(), 503, "{}", detail(&failed));
     assert!(browser.cookie("session").is_some(), "the session is kept");
     let retried = browser.get("/privileged").await;
     assert_eq!(retried.status(), 200, "{}", detail(&retried));

@@ -82,9 +82,13 @@ async fn open_session(app: &SessionApp, cookies: Option<&str>) -> Result<LoggedI
     let logged_out = || Problem::not_logged_in().with_cookie(Session::clear_cookie(policy));
     // Only a session cookie counts: a browser in the middle of a login holds
     // just the transaction cookie, and that is not a login.
-    let session =
-        Session::from_cookies(&app.app.keys, cookies).ok_or_else(Problem::not_logged_in)?;
-    if app.app.now().saturating_add(REFRESH_MARGIN_SECS) < session.expires_at {
+    let session = Session::from_cookies(&app.app.keys, policy, cookies)?
+        .ok_or_else(Problem::not_logged_in)?;
+    let now = app.app.now();
+    if session.is_over(now) {
+        return Err(logged_out());
+    }
+    if now.saturating_add(REFRESH_MARGIN_SECS) < session.expires_at {
         return Ok(LoggedIn {
             session,
             renewed_cookie: None,
@@ -95,7 +99,7 @@ async fn open_session(app: &SessionApp, cookies: Option<&str>) -> Result<LoggedI
     };
     match app.refresher.refresh(&app.app, &refresh_token).await {
         Refreshed::Tokens(tokens) => {
-            let session = Session::new(tokens, session.user_name, app.app.now());
+            let session = session.refreshed(tokens, app.app.now());
             let cookie = session.to_cookie(&app.app.keys, policy);
             Ok(LoggedIn {
                 session,

@@ -17,7 +17,9 @@ struct HomePage<'a> {
 /// The page reads the session without refreshing it: showing a name needs
 /// no valid access token.
 pub fn page(app: Arc<SessionApp>, cookies: Option<String>) -> Answer {
-    let session = Session::from_cookies(&app.app.keys, cookies.as_deref());
+    let now = app.app.now();
+    let session = Session::from_cookies(&app.app.keys, app.app.cookies, cookies.as_deref())?
+        .filter(|session| !session.is_over(now));
     common::respond::page(&HomePage {
         provider: app.app.provider.display_name,
         user_name: session.map(|s| s.user_name),

@@ -11,7 +11,9 @@ use std::sync::Arc;
 
 pub async fn logout(app: Arc<SessionApp>, cookies: Option<String>) -> Answer {
     let app = &app.app;
-    if let Some(session) = Session::from_cookies(&app.keys, cookies.as_deref()) {
+    // Even a session past its lifetime is revoked: its grant is still live
+    // at the provider.
+    if let Some(session) = Session::from_cookies(&app.keys, app.cookies, cookies.as_deref())? {
         revoke(app, &session.access_token, session.refresh_token.as_deref()).await;
     }
     let mut response = common::respond::see_other("/");

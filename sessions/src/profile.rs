@@ -21,6 +21,15 @@ pub async fn users_me(app: Arc<SessionApp>, session: Session) -> Answer {
         .get_json::<Value>(&url, &session.access_token)
         .await
     {
+        // A user object without an id is no user object: refused, not
+        // passed on for a client to half-believe.
+        Ok(profile) if !profile["id"].is_string() => {
+            tracing::warn!("GET /users/@me answered a profile without an id");
+            Err(Problem::upstream(
+                app.provider.display_name,
+                &UpstreamError::Malformed("the profile has no id".into()),
+            ))
+        }
         Ok(profile) => Ok(common::respond::no_store(
             warp::reply::json(&profile).into_response(),
         )),

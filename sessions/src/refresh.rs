@@ -6,26 +6,49 @@
 //! a race dangerous: a page that fires two requests just as the token
 //! expires would refresh twice with the same refresh token, and the second
 //! refresh would log the user out. So refreshes are *single-flight*: the
-//! first request for a given refresh token does the work, and every other
+//! first request for a given refresh token starts the work, and every other
 //! request holding the same token waits for, and shares, its result.
+//!
+//! Three details make that hold:
+//!
+//! * The refresh runs in a task of its own. If it ran inside the request
+//!   that started it, a browser closing that request (a tab closed, a
+//!   reload) would abandon it midway, perhaps after the provider rotated
+//!   the token, and the next request would present the spent token: theft,
+//!   as far as the provider can tell, and the user is logged out.
+//! * Only a success is remembered. A failure (the provider answered 503
+//!   once) is shared with the requests that were already waiting for it,
+//!   then forgotten, so the next request tries again.
+//! * A success is remembered for [`GRACE`] only: long enough for a request
+//!   that left the browser with the old cookie just before the new cookie
+//!   arrived, no longer. Past that, the old cookie's refresh token is just
+//!   spent, and the provider says so.
 
 use basic::tokens::Tokens;
 use common::{App, Problem};
+use http::StatusCode;
 use oauth2::basic::BasicErrorResponseType;
 use oauth2::{RefreshToken, RequestTokenError};
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::OnceCell;
+use tokio::sync::watch;
 
 /// Refresh when the access token has expired or will within this margin,
 /// so that it does not expire between our check and the provider's.
 pub const REFRESH_MARGIN_SECS: u64 = 60;
 
-/// How long a finished refresh is remembered: a request that left the
-/// browser with the old cookie just before the new one arrived still gets
-/// the new tokens instead of replaying a used refresh token.
-const REMEMBER_RESULT_FOR: Duration = Duration::from_secs(120);
+/// How long a finished refresh is shared with stragglers: requests already
+/// on their way with the old cookie when the new one was sent. Those are in
+/// flight for a round trip or two, so a few seconds cover them; every
+/// second more is a second in which a stolen old cookie would get the new
+/// tokens too.
+pub const GRACE: Duration = Duration::from_secs(5);
+
+/// A flight that never finished (its task died) is forgotten after this:
+/// longer than any refresh can take, given the upstream timeouts.
+const ABANDONED_AFTER: Duration = Duration::from_secs(60);
 
 /// What a refresh ended with.
 #[derive(Clone, Debug)]
@@ -37,32 +60,112 @@ pub enum Refreshed {
     Failed(Problem),
 }
 
-type Flight = Arc<OnceCell<Refreshed>>;
+/// One refresh, started or finished.
+struct Flight {
+    started: Instant,
+    /// When it succeeded; `None` while it runs.
+    succeeded: Option<Instant>,
+    result: watch::Receiver<Option<Refreshed>>,
+}
 
-/// The refreshes in flight (and recently finished), by refresh token.
+impl Flight {
+    fn is_over(&self) -> bool {
+        match self.succeeded {
+            Some(at) => at.elapsed() > GRACE,
+            None => self.started.elapsed() > ABANDONED_AFTER,
+        }
+    }
+}
+
+type Flights = Arc<Mutex<HashMap<String, Flight>>>;
+
+/// The refreshes in flight (and just succeeded), by refresh token.
 /// Single-flight holds within one process: several replicas behind a load
 /// balancer would need a shared store, which is stage 3's business.
-#[derive(Default, Debug)]
+#[derive(Default)]
 pub struct Refresher {
-    flights: Mutex<HashMap<String, (Instant, Flight)>>,
+    flights: Flights,
+}
+
+/// The map's keys are live refresh tokens: `{:?}` shows only how many.
+impl fmt::Debug for Refresher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let in_flight = lock(&self.flights).len();
+        f.debug_struct("Refresher")
+            .field("flights", &in_flight)
+            .finish()
+    }
+}
+
+fn lock(flights: &Flights) -> std::sync::MutexGuard<'_, HashMap<String, Flight>> {
+    flights.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Refresher {
     pub async fn refresh(&self, app: &App, refresh_token: &str) -> Refreshed {
-        let flight = {
-            let mut flights = self.flights.lock().unwrap_or_else(|p| p.into_inner());
-            flights.retain(|_, (started, _)| started.elapsed() < REMEMBER_RESULT_FOR);
-            flights
-                .entry(refresh_token.to_string())
-                .or_insert_with(|| (Instant::now(), Arc::new(OnceCell::new())))
-                .1
-                .clone()
+        let mut result = {
+            let mut flights = lock(&self.flights);
+            flights.retain(|_, flight| !flight.is_over());
+            match flights.get(refresh_token) {
+                Some(flight) => flight.result.clone(),
+                None => {
+                    let (done, result) = watch::channel(None);
+                    flights.insert(
+                        refresh_token.to_string(),
+                        Flight {
+                            started: Instant::now(),
+                            succeeded: None,
+                            result: result.clone(),
+                        },
+                    );
+                    tokio::spawn(fly(
+                        self.flights.clone(),
+                        app.clone(),
+                        refresh_token.to_string(),
+                        done,
+                    ));
+                    result
+                }
+            }
         };
-        flight
-            .get_or_init(|| ask_provider(app, refresh_token.to_string()))
-            .await
-            .clone()
+        // Dropping this wait (the request was cancelled) leaves the task
+        // running: the refresh completes, and the next request shares it.
+        let finished = match result.wait_for(Option::is_some).await {
+            Ok(finished) => finished.clone(),
+            Err(_) => None,
+        };
+        finished.unwrap_or_else(|| {
+            Refreshed::Failed(Problem::new(
+                StatusCode::BAD_GATEWAY,
+                "The token refresh stopped unfinished. Try again.",
+            ))
+        })
     }
+}
+
+/// The refresh task: asks the provider, records a success for the grace
+/// window or forgets a failure, then wakes every waiter.
+async fn fly(
+    flights: Flights,
+    app: App,
+    refresh_token: String,
+    done: watch::Sender<Option<Refreshed>>,
+) {
+    let refreshed = ask_provider(&app, refresh_token.clone()).await;
+    {
+        let mut flights = lock(&flights);
+        match refreshed {
+            Refreshed::Tokens(_) => {
+                if let Some(flight) = flights.get_mut(&refresh_token) {
+                    flight.succeeded = Some(Instant::now());
+                }
+            }
+            Refreshed::LoginEnded | Refreshed::Failed(_) => {
+                flights.remove(&refresh_token);
+            }
+        }
+    }
+    let _ = done.send(Some(refreshed));
 }
 
 /// One refresh at the provider, with no single-flight: the [`Refresher`]
@@ -74,7 +177,10 @@ pub async fn ask_provider(app: &App, refresh_token: String) -> Refreshed {
         .request_async(&app.upstream)
         .await;
     match result {
-        Ok(response) => Refreshed::Tokens(Tokens::from_response(&response, app.now())),
+        Ok(response) => match Tokens::from_response(&response, app.now()) {
+            Ok(tokens) => Refreshed::Tokens(tokens),
+            Err(why) => Refreshed::Failed(basic::callback::unusable_tokens(app, why)),
+        },
         Err(RequestTokenError::ServerResponse(refusal))
             if *refusal.error() == BasicErrorResponseType::InvalidGrant =>
         {

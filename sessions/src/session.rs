@@ -8,16 +8,23 @@
 //! token included. Here the holder sees only ciphertext; see
 //! `tests/session_cookie.rs`, which searches the cookie for the token.
 
-use basic::cookies;
+use basic::cookies::{self, CookieName};
 use basic::tokens::Tokens;
 use common::cookie_keys::{CookieKeys, CookiePolicy};
+use common::Problem;
 use http::HeaderValue;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::time::Duration;
 
-pub const SESSION_COOKIE: &str = "session";
+pub const SESSION_COOKIE: CookieName = CookieName {
+    plain: "session",
+    secure: "__Host-session",
+};
 /// As in the FastAPI tutorial: a week, Discord's access token lifetime.
+/// Counted from when the cookie was issued (at login, and again at each
+/// refresh, as its `Max-Age` is), and checked by the server: `Max-Age` is
+/// only advice to the browser, and a copied cookie knows nothing of it.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// One-letter field names keep the cookie small: browsers drop cookies
@@ -36,6 +43,10 @@ pub struct Session {
     /// The user's display name, fetched once at login for the home page.
     #[serde(rename = "n")]
     pub user_name: String,
+    /// Unix seconds when this cookie was issued. Sealed with the rest, so
+    /// its holder cannot move it.
+    #[serde(rename = "i")]
+    pub issued_at: u64,
 }
 
 impl fmt::Debug for Session {
@@ -49,6 +60,7 @@ impl fmt::Debug for Session {
             .field("expires_at", &self.expires_at)
             .field("scope", &self.scope)
             .field("user_name", &self.user_name)
+            .field("issued_at", &self.issued_at)
             .finish()
     }
 }
@@ -62,14 +74,33 @@ impl Session {
             expires_at: tokens.expires_at.unwrap_or(now.saturating_add(3600)),
             scope: tokens.scope,
             user_name,
+            issued_at: now,
         }
     }
 
+    /// The same login with refreshed tokens, in a newly issued cookie.
+    /// RFC 6749 §6: the provider "MAY issue a new refresh token"; when it
+    /// sends none, the old one stays good, and is kept.
+    pub fn refreshed(self, mut tokens: Tokens, now: u64) -> Session {
+        tokens.refresh_token = tokens.refresh_token.or(self.refresh_token);
+        Session::new(tokens, self.user_name, now)
+    }
+
+    /// Has this cookie outlived [`SESSION_LIFETIME`]?
+    pub fn is_over(&self, now: u64) -> bool {
+        now.saturating_sub(self.issued_at) >= SESSION_LIFETIME.as_secs()
+    }
+
     /// The session in this request's cookies. A missing, tampered,
-    /// truncated, garbage or old-key cookie is simply no session.
-    pub fn from_cookies(keys: &CookieKeys, cookie_header: Option<&str>) -> Option<Session> {
-        let json = cookies::open(keys, cookie_header, SESSION_COOKIE)?;
-        serde_json::from_str(&json).ok()
+    /// truncated, garbage or old-key cookie is simply no session; two
+    /// session cookies are a 400 ([`cookies::find`]).
+    pub fn from_cookies(
+        keys: &CookieKeys,
+        policy: CookiePolicy,
+        cookie_header: Option<&str>,
+    ) -> Result<Option<Session>, Problem> {
+        let json = cookies::open(keys, policy, cookie_header, SESSION_COOKIE)?;
+        Ok(json.and_then(|json| serde_json::from_str(&json).ok()))
     }
 
     pub fn to_cookie(&self, keys: &CookieKeys, policy: CookiePolicy) -> HeaderValue {

@@ -28,8 +28,10 @@ async fn the_session_cookie_has_the_right_attributes_and_size() {
     app.cookies.secure = true;
     let mut browser = Browser::new(sessions::routes(app));
     let auth = browser.login(&NELLY).await;
-    let cookie = cookie::Cookie::parse(set_cookie(&auth, "session").unwrap()).unwrap();
+    let cookie = cookie::Cookie::parse(set_cookie(&auth, "__Host-session").unwrap()).unwrap();
     assert_eq!(cookie.secure(), Some(true));
+    assert_eq!(cookie.path(), Some("/"));
+    assert_eq!(cookie.domain(), None, "a __Host- cookie has no Domain");
 }
 
 /// Encrypted, not merely signed: the token cannot be read out of the cookie,
@@ -38,11 +40,12 @@ async fn the_session_cookie_has_the_right_attributes_and_size() {
 async fn the_cookie_does_not_contain_the_token() {
     let mock = mock().await;
     let app = App::for_mock(&mock, REDIRECT);
-    let keys = app.keys.clone();
+    let (keys, policy) = (app.keys.clone(), app.cookies);
     let browser = logged_in_browser(sessions::routes(app), &NELLY).await;
     let sealed = browser.cookie("session").unwrap().to_string();
     let session =
-        sessions::session::Session::from_cookies(&keys, Some(&format!("session={sealed}")))
+        sessions::session::Session::from_cookies(&keys, policy, Some(&format!("session={sealed}")))
+            .unwrap()
             .expect("the key opens it");
     let token = session.access_token.clone();
     let refresh = session.refresh_token.clone().unwrap();
@@ -147,4 +150,52 @@ async fn the_home_page_shows_the_login_state_escaped() {
     assert!(home.contains("action=\"/logout\""));
     assert!(!home.contains("<img src=x"), "the name is escaped");
     assert!(home.contains("&#60;img src=x onerror=alert(1)&#62;"));
+}
+
+/// Logging in again in the same browser revokes the replaced session's
+/// grant: a copy of the old cookie stops working.
+#[tokio::test]
+async fn logging_in_again_revokes_the_previous_grant() {
+    let mock = mock().await;
+    let routes = stage(&mock);
+    let mut browser = logged_in_browser(routes.clone(), &NELLY).await;
+    let mut copy = Browser::new(routes.clone());
+    copy.set_cookie("session", browser.cookie("session"));
+    assert_eq!(copy.get("/users/me").await.status(), 200);
+
+    let again = browser.login(&NELLY).await;
+    assert_eq!(again.status(), 303);
+    assert_eq!(mock.requests_to("/token/revoke").len(), 1);
+    assert_eq!(
+        browser.get("/users/me").await.status(),
+        200,
+        "the new login works"
+    );
+    assert_eq!(
+        copy.get("/users/me").await.status(),
+        401,
+        "the old copy does not"
+    );
+}
+
+/// Two session cookies in one request (a sibling subdomain planted one):
+/// refused with 400, not resolved by taking the first.
+#[tokio::test]
+async fn two_session_cookies_are_refused() {
+    let mock = mock().await;
+    let routes = stage(&mock);
+    let browser = logged_in_browser(routes.clone(), &NELLY).await;
+    let ours = browser.cookie_header();
+    for path in ["/privileged", "/users/me", "/"] {
+        let response = warp::test::request()
+            .path(path)
+            .header("cookie", format!("session=planted; {ours}"))
+            .reply(&routes)
+            .await;
+        assert_eq!(response.status(), 400, "{path}");
+        assert!(body_json(&response)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("two cookies named session"));
+    }
 }

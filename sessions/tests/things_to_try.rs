@@ -46,7 +46,7 @@ async fn step_2_expire_the_token() {
     let moved = reqwest::Client::new()
         .post(format!("{}/__mock/clock", mock.base_url()))
         .header("content-type", "application/json")
-        .body(r#"{"seconds": 604800}"#)
+        .body(r#"{"seconds": 604770}"#)
         .send()
         .await
         .unwrap();

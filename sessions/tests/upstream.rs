@@ -103,3 +103,37 @@ async fn other_failures_map_as_in_basic() {
         "still logged in"
     );
 }
+
+/// A user object without an id is not passed on as a profile.
+#[tokio::test]
+async fn a_profile_without_an_id_is_502() {
+    let mock = mock().await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
+    fault(
+        &mock,
+        Fault::Status {
+            status: 200,
+            body: r#"{"username":"nelly","global_name":"Nelly"}"#.into(),
+            content_type: None,
+        },
+    );
+    let response = browser.get("/users/me").await;
+    assert_eq!(response.status(), 502);
+    assert!(body_json(&response)["detail"]
+        .as_str()
+        .unwrap()
+        .contains("no id"));
+    // And at login, where the name is read: no session from it.
+    let mut fresh = common::testing::Browser::new(stage(&mock));
+    fault(
+        &mock,
+        Fault::Status {
+            status: 200,
+            body: r#"{"username":"nelly"}"#.into(),
+            content_type: None,
+        },
+    );
+    let login = fresh.login(&NELLY).await;
+    assert_eq!(login.status(), 502);
+    assert!(fresh.cookie("session").is_none());
+}
