@@ -43,4 +43,5 @@ pub fn routes(app: App) -> impl Filter<Extract = (Answer,), Error = Infallible> 
         .unify()
         .recover(common::recover)
         .unify()
+        .map(common::respond::harden)
 }

@@ -87,6 +87,15 @@ pub fn routes(
         )
         .recover(|_: Rejection| async { Ok::<_, Infallible>(not_found()) })
         .unify()
+        .map(|mut response: Response| {
+            // Every answer, JSON included, is taken for what it says it is;
+            // HTML pages add their own CSP and frame refusal (`reply::html`).
+            response.headers_mut().insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            response
+        })
 }
 
 async fn dispatch(mock: &MockState, request: MockRequest) -> Response {

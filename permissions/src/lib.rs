@@ -90,4 +90,5 @@ pub fn routes(
         .unify()
         .recover(common::recover)
         .unify()
+        .map(common::respond::harden)
 }

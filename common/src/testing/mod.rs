@@ -228,3 +228,33 @@ pub fn things_to_try(readme: &str) -> Vec<&str> {
         .filter_map(|(_, rest)| rest.split_once("**").map(|(title, _)| title))
         .collect()
 }
+
+/// What a response lacks of the headers every answer must carry
+/// (`nosniff`, and for HTML a CSP refusing frames, `X-Frame-Options` and
+/// `Referrer-Policy: no-referrer`). Empty when it has them all.
+pub fn missing_security_headers(response: &Response<Bytes>) -> Vec<&'static str> {
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut missing = Vec::new();
+    if header("x-content-type-options") != "nosniff" {
+        missing.push("X-Content-Type-Options: nosniff");
+    }
+    if header("content-type").starts_with("text/html") {
+        if !header("content-security-policy").contains("frame-ancestors 'none'") {
+            missing.push("Content-Security-Policy with frame-ancestors 'none'");
+        }
+        if header("x-frame-options") != "DENY" {
+            missing.push("X-Frame-Options: DENY");
+        }
+        if header("referrer-policy") != "no-referrer" {
+            missing.push("Referrer-Policy: no-referrer");
+        }
+    }
+    missing
+}
