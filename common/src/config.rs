@@ -88,6 +88,21 @@ impl Config {
             })?,
         };
         let public_url = match get("PUBLIC_URL") {
+            // Listening on every interface (0.0.0.0) or on a network
+            // address, the stage cannot know the address browsers use, and
+            // over plain http there its cookies (Secure off loopback) would
+            // be dropped: every login would fail with "No login in
+            // progress". Say so now instead.
+            None if !host.is_loopback() => {
+                return Err(problem(
+                    "PUBLIC_URL",
+                    format!(
+                        "must be set when HOST is {host}: the https address browsers use to reach \
+                         this stage (for example PUBLIC_URL=https://workshop.example, with TLS \
+                         in front of it), from which the redirect URI is built"
+                    ),
+                ))
+            }
             None => {
                 let host = match host {
                     IpAddr::V6(v6) => format!("[{v6}]"),
@@ -96,14 +111,22 @@ impl Config {
                 Url::parse(&format!("http://{host}:{port}"))
                     .map_err(|e| problem("HOST", e.to_string()))?
             }
-            Some(v) => parse_base_url("PUBLIC_URL", &v)?,
+            Some(v) => https_unless_loopback(
+                "PUBLIC_URL",
+                parse_base_url("PUBLIC_URL", &v)?,
+                "cookies must then be Secure, and browsers drop Secure cookies sent over http",
+            )?,
         };
 
         let provider = match (get("DISCORD_CLIENT_ID"), get("DISCORD_CLIENT_SECRET")) {
             (Some(client_id), Some(client_secret)) => {
                 let base_url = match get("DISCORD_BASE_URL") {
                     None => Url::parse(DEFAULT_DISCORD_BASE_URL).expect("a valid constant URL"),
-                    Some(v) => parse_base_url("DISCORD_BASE_URL", &v)?,
+                    Some(v) => https_unless_loopback(
+                        "DISCORD_BASE_URL",
+                        parse_base_url("DISCORD_BASE_URL", &v)?,
+                        "the client secret and the codes would cross the network unencrypted",
+                    )?,
                 };
                 ProviderSetup::Discord {
                     client_id: client_id.trim().to_string(),
@@ -168,14 +191,29 @@ impl Config {
     /// Cookies get `Secure` unless the stage is served over plain http on
     /// a loopback address, where browsers would drop a `Secure` cookie.
     pub fn cookies_need_secure(&self) -> bool {
-        let loopback = match self.public_url.host() {
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            Some(url::Host::Domain(d)) => d == "localhost",
-            None => false,
-        };
-        !(self.public_url.scheme() == "http" && loopback)
+        !(self.public_url.scheme() == "http" && is_loopback(&self.public_url))
     }
+}
+
+/// Is this URL's host this machine (127.0.0.0/8, ::1, localhost)?
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    }
+}
+
+/// Plain http is allowed only where nothing crosses a network: loopback.
+fn https_unless_loopback(variable: &'static str, url: Url, why: &str) -> Result<Url, ConfigError> {
+    if url.scheme() == "http" && !is_loopback(&url) {
+        return Err(problem(
+            variable,
+            format!("must be https:// unless it is a loopback address ({url}): {why}"),
+        ));
+    }
+    Ok(url)
 }
 
 /// Adds the variables of a `.env` file in the working directory (or above)
@@ -315,9 +353,44 @@ mod tests {
             secure.public_url_for("/auth"),
             "https://workshop.example/auth"
         );
-        let lan = config(&[("PUBLIC_URL", "http://192.168.1.20:5000")]).unwrap();
-        assert!(lan.cookies_need_secure());
         let localhost = config(&[("PUBLIC_URL", "http://localhost:5000")]).unwrap();
         assert!(!localhost.cookies_need_secure());
+    }
+
+    /// Secure cookies over plain http are dropped by browsers: every login
+    /// would fail with "No login in progress". A start-up error instead.
+    #[test]
+    fn plain_http_off_loopback_is_an_error_that_says_what_to_set() {
+        for host in ["0.0.0.0", "::", "192.168.1.20"] {
+            let error = config(&[("HOST", host)]).unwrap_err();
+            assert_eq!(error.variable, "PUBLIC_URL", "{host}");
+            assert!(error.problem.contains("https"), "{error}");
+        }
+        let error = config(&[("PUBLIC_URL", "http://192.168.1.20:5000")]).unwrap_err();
+        assert_eq!(error.variable, "PUBLIC_URL");
+        let lan = config(&[
+            ("HOST", "0.0.0.0"),
+            ("PUBLIC_URL", "https://workshop.example"),
+        ])
+        .unwrap();
+        assert!(lan.cookies_need_secure());
+    }
+
+    /// The token request carries the client secret and the code.
+    #[test]
+    fn a_provider_over_plain_http_must_be_on_loopback() {
+        let with_base = |base: &str| {
+            config(&[
+                ("DISCORD_CLIENT_ID", "1"),
+                ("DISCORD_CLIENT_SECRET", "2"),
+                ("SESSION_SECRET", SECRET),
+                ("DISCORD_BASE_URL", base),
+            ])
+        };
+        let error = with_base("http://discord.example").unwrap_err();
+        assert_eq!(error.variable, "DISCORD_BASE_URL");
+        assert!(error.problem.contains("https"), "{error}");
+        assert!(with_base("http://127.0.0.1:5001").is_ok());
+        assert!(with_base("https://discord.example").is_ok());
     }
 }
