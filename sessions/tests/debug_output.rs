@@ -1,0 +1,95 @@
+//! `{:?}` of every state type, after a whole login and a refresh, shows no
+//! token, code, verifier or secret: the first debug log line must not leak
+//! a login.
+
+mod support;
+
+use basic::transaction::InFlight;
+use common::config::Config;
+use common::testing::{query_param, Browser};
+use common::App;
+use mock_discord::Decision;
+use sessions::app::SessionApp;
+use sessions::refresh::Refreshed;
+use sessions::session::Session;
+use std::time::Duration;
+use support::*;
+
+#[tokio::test]
+async fn no_debug_output_shows_a_secret() {
+    let mock = mock().await;
+    let app = App::for_mock(&mock, REDIRECT);
+    let (keys, policy) = (app.keys.clone(), app.cookies);
+    let mut browser = Browser::new(sessions::routes(app.clone()));
+
+    // Mid-login: the transaction, with its state and verifier.
+    let callback = browser.login_until_callback(&NELLY, Decision::Authorize).await;
+    let code = query_param(&callback, "code").unwrap();
+    let state = query_param(&callback, "state").unwrap();
+    let mut in_flight =
+        InFlight::from_cookies(&keys, policy, Some(&browser.cookie_header()), app.now()).unwrap();
+    let in_flight_shown = format!("{in_flight:?}");
+    let transaction = in_flight.take(&state).expect("the login in progress");
+    let verifier = transaction.pkce_verifier.clone();
+    let callback_params = basic::callback::CallbackParams::parse(
+        callback.split_once('?').unwrap().1,
+    )
+    .unwrap();
+
+    // Logged in: the session, with its tokens.
+    assert_eq!(browser.get(&callback).await.status(), 303);
+    let session = Session::from_cookies(&keys, policy, Some(&browser.cookie_header()))
+        .unwrap()
+        .unwrap();
+    let access = session.access_token.clone();
+    let refresh = session.refresh_token.clone().unwrap();
+
+    // Refreshed: the refresher now remembers the old refresh token.
+    let stage = SessionApp::new(app.clone());
+    mock.advance_clock(Duration::from_secs(604_800 - 30));
+    let Refreshed::Tokens(tokens) = stage.refresher.refresh(&app, &refresh).await else {
+        panic!("the refresh succeeds");
+    };
+    let refreshed = session.clone().refreshed(tokens.clone(), app.now());
+
+    let config = Config::from_lookup(|name| match name {
+        "DISCORD_CLIENT_ID" => Some("123".into()),
+        "DISCORD_CLIENT_SECRET" => Some("config-client-secret".into()),
+        "SESSION_SECRET" => Some("a-session-secret-of-32-bytes-or-more".into()),
+        _ => None,
+    })
+    .unwrap();
+
+    let shown = [
+        in_flight_shown,
+        format!("{transaction:?}"),
+        format!("{callback_params:?}"),
+        format!("{session:?}"),
+        format!("{tokens:?}"),
+        format!("{refreshed:?}"),
+        format!("{stage:?}"),
+        format!("{app:?}"),
+        format!("{keys:?}"),
+        format!("{config:?}"),
+    ];
+    let client = mock.client();
+    let secrets = [
+        ("code", code.as_str()),
+        ("state", state.as_str()),
+        ("verifier", verifier.as_str()),
+        ("access token", access.as_str()),
+        ("refresh token", refresh.as_str()),
+        ("new access token", tokens.access_token.as_str()),
+        ("new refresh token", tokens.refresh_token.as_deref().unwrap()),
+        ("client secret", client.client_secret.as_str()),
+        ("config's client secret", "config-client-secret"),
+        ("session secret", "a-session-secret-of-32-bytes-or-more"),
+    ];
+    for text in &shown {
+        for (what, secret) in secrets {
+            assert!(!text.contains(secret), "the {what} shows in {text}");
+        }
+    }
+    // The refresher was holding a token while it printed.
+    assert!(format!("{stage:?}").contains("flights: 1"), "{stage:?}");
+}
