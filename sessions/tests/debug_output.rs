@@ -23,7 +23,9 @@ async fn no_debug_output_shows_a_secret() {
     let mut browser = Browser::new(sessions::routes(app.clone()));
 
     // Mid-login: the transaction, with its state and verifier.
-    let callback = browser.login_until_callback(&NELLY, Decision::Authorize).await;
+    let callback = browser
+        .login_until_callback(&NELLY, Decision::Authorize)
+        .await;
     let code = query_param(&callback, "code").unwrap();
     let state = query_param(&callback, "state").unwrap();
     let mut in_flight =
@@ -31,10 +33,8 @@ async fn no_debug_output_shows_a_secret() {
     let in_flight_shown = format!("{in_flight:?}");
     let transaction = in_flight.take(&state).expect("the login in progress");
     let verifier = transaction.pkce_verifier.clone();
-    let callback_params = basic::callback::CallbackParams::parse(
-        callback.split_once('?').unwrap().1,
-    )
-    .unwrap();
+    let callback_params =
+        basic::callback::CallbackParams::parse(callback.split_once('?').unwrap().1).unwrap();
 
     // Logged in: the session, with its tokens.
     assert_eq!(browser.get(&callback).await.status(), 303);
@@ -80,7 +80,10 @@ async fn no_debug_output_shows_a_secret() {
         ("access token", access.as_str()),
         ("refresh token", refresh.as_str()),
         ("new access token", tokens.access_token.as_str()),
-        ("new refresh token", tokens.refresh_token.as_deref().unwrap()),
+        (
+            "new refresh token",
+            tokens.refresh_token.as_deref().unwrap(),
+        ),
         ("client secret", client.client_secret.as_str()),
         ("config's client secret", "config-client-secret"),
         ("session secret", "a-session-secret-of-32-bytes-or-more"),

@@ -7,6 +7,7 @@ pub mod bench;
 #[cfg(feature = "chromium")]
 pub mod chromium;
 pub mod processes;
+pub mod properties;
 pub mod transcript;
 
 pub use transcript::{Body, Redactor, Transcript};
