@@ -270,7 +270,8 @@ impl MockHandle {
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
             user_id: user_id.to_string(),
             code_challenge: code_challenge.map(str::to_string),
-            expires_at_ms: now_ms + self.state.settings.code_lifetime.as_millis() as u64,
+            expires_at_ms: now_ms
+                .saturating_add(self.state.settings.code_lifetime.as_millis() as u64),
         };
         self.state.store().issue_code(issued)
     }

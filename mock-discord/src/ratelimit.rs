@@ -58,7 +58,7 @@ impl Limiter {
     ) -> Verdict {
         if self.windows.len() > 10_000 {
             self.windows
-                .retain(|_, w| now_ms < w.started_ms + rule.window_ms);
+                .retain(|_, w| now_ms < w.started_ms.saturating_add(rule.window_ms));
         }
         let window = self
             .windows
@@ -67,7 +67,7 @@ impl Limiter {
                 started_ms: now_ms,
                 used: 0,
             });
-        if now_ms >= window.started_ms + rule.window_ms {
+        if now_ms >= window.started_ms.saturating_add(rule.window_ms) {
             *window = Window {
                 started_ms: now_ms,
                 used: 0,
@@ -77,13 +77,13 @@ impl Limiter {
         if allowed {
             window.used += 1;
         }
-        let reset_at_ms = window.started_ms + rule.window_ms;
+        let reset_at_ms = window.started_ms.saturating_add(rule.window_ms);
         Verdict {
             allowed,
             limit: rule.limit,
-            remaining: rule.limit - window.used,
+            remaining: rule.limit.saturating_sub(window.used),
             reset_at_ms,
-            reset_after_ms: reset_at_ms - now_ms,
+            reset_after_ms: reset_at_ms.saturating_sub(now_ms),
             bucket,
         }
     }
