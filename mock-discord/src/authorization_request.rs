@@ -16,6 +16,8 @@ pub struct AuthorizeRequest {
     pub state: Option<String>,
     pub code_challenge: Option<String>,
     pub prompt_none: bool,
+    /// OpenID Connect's `nonce`, echoed in the ID token (Google only).
+    pub nonce: Option<String>,
 }
 
 impl AuthorizeRequest {
@@ -118,5 +120,6 @@ pub fn validate(
         state,
         code_challenge,
         prompt_none,
+        nonce: None,
     })
 }

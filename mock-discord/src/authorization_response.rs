@@ -26,6 +26,7 @@ pub fn approve(
         user_id: user_id.to_string(),
         code_challenge: authorization.code_challenge.clone(),
         expires_at_ms: now_ms.saturating_add(mock.settings.code_lifetime.as_millis() as u64),
+        nonce: authorization.nonce.clone(),
     };
     let code = {
         let mut store = mock.store();
@@ -61,7 +62,7 @@ pub fn refuse(
 
 /// Appends parameters to a URL that may already have a query (RFC 6749
 /// §3.1.2: the redirect URI's own query "MUST be retained").
-fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
+pub(crate) fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
     match url::Url::parse(base) {
         Ok(mut url) => {
             url.query_pairs_mut().extend_pairs(pairs);

@@ -23,6 +23,8 @@ pub struct PendingConsent {
     /// The browser that was shown the page (the value of its cookie).
     pub browser: String,
     pub expires_at_ms: u64,
+    /// Shown by the Google personality: only its form may decide it.
+    pub google: bool,
 }
 
 /// A browser's past approvals: as whom it logged in, and which

@@ -97,6 +97,21 @@ fn default_locale() -> String {
     "en-US".into()
 }
 
+/// A Google account, as Google's ID token and userinfo describe it (OpenID
+/// Connect Core §5.1).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct GoogleUser {
+    /// The subject: Google's stable, opaque id for the account (21 digits).
+    pub sub: String,
+    pub name: String,
+    pub email: String,
+    /// Whether Google checked that the account owns `email`.
+    #[serde(default)]
+    pub email_verified: bool,
+    #[serde(default)]
+    pub picture: Option<String>,
+}
+
 /// Everything the mock knows about its world. A list a file leaves out
 /// keeps the defaults'.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -107,6 +122,12 @@ pub struct MockConfig {
     pub users: Vec<User>,
     #[serde(default)]
     pub guilds: Vec<Guild>,
+    /// Applications registered with the Google personality (`/google/`).
+    #[serde(default)]
+    pub google_clients: Vec<Client>,
+    /// Google accounts, for the Google personality's account chooser.
+    #[serde(default)]
+    pub google_users: Vec<GoogleUser>,
     /// With `extend = true`, the file's lists are added to the defaults
     /// instead of replacing them.
     #[serde(default)]
@@ -169,6 +190,8 @@ impl MockConfig {
             merged.clients.append(&mut config.clients);
             merged.users.append(&mut config.users);
             merged.guilds.append(&mut config.guilds);
+            merged.google_clients.append(&mut config.google_clients);
+            merged.google_users.append(&mut config.google_users);
             merged.rate_limit = config.rate_limit;
             config = merged;
         } else {
@@ -178,6 +201,12 @@ impl MockConfig {
             if config.users.is_empty() {
                 config.users = defaults.users;
                 config.guilds.extend(defaults.guilds);
+            }
+            if config.google_clients.is_empty() {
+                config.google_clients = defaults.google_clients;
+            }
+            if config.google_users.is_empty() {
+                config.google_users = defaults.google_users;
             }
         }
         config.validate()?;
@@ -192,7 +221,7 @@ impl MockConfig {
         if self.users.is_empty() {
             return Err(ConfigError::Invalid("at least one user is needed".into()));
         }
-        for client in &self.clients {
+        for client in self.clients.iter().chain(&self.google_clients) {
             if client.redirect_uris.is_empty() {
                 return Err(ConfigError::Invalid(format!(
                     "client {} has no redirect_uris",
@@ -225,8 +254,15 @@ impl MockConfig {
             return Err(ConfigError::Invalid("rate_limit must be at least 1".into()));
         }
         unique(
-            self.clients.iter().map(|c| c.client_id.as_str()),
+            self.clients
+                .iter()
+                .chain(&self.google_clients)
+                .map(|c| c.client_id.as_str()),
             "client_id",
+        )?;
+        unique(
+            self.google_users.iter().map(|u| u.sub.as_str()),
+            "Google sub",
         )?;
         unique(self.users.iter().map(|u| u.id.as_str()), "user id")?;
         unique(self.users.iter().map(|u| u.username.as_str()), "username")?;
@@ -239,6 +275,18 @@ impl MockConfig {
 
     pub fn client(&self, client_id: &str) -> Option<&Client> {
         self.clients.iter().find(|c| c.client_id == client_id)
+    }
+
+    /// A client of the Google personality. The two personalities' clients
+    /// are separate lists: a Discord client cannot use Google's endpoints.
+    pub fn google_client(&self, client_id: &str) -> Option<&Client> {
+        self.google_clients
+            .iter()
+            .find(|c| c.client_id == client_id)
+    }
+
+    pub fn google_user(&self, sub: &str) -> Option<&GoogleUser> {
+        self.google_users.iter().find(|u| u.sub == sub)
     }
 
     pub fn user(&self, id: &str) -> Option<&User> {

@@ -60,6 +60,7 @@ pub fn page(
                 request: authorization.clone(),
                 browser: browser.clone(),
                 expires_at_ms: now_ms.saturating_add(CONSENT_LIFETIME.as_millis() as u64),
+                google: false,
             },
         );
         store.tick(now_ms);
@@ -133,7 +134,7 @@ pub fn decide(mock: &MockState, request: &MockRequest) -> Response {
     let pending = params
         .get("csrf_token")
         .and_then(|token| mock.store().pending.remove(token))
-        .filter(|p| p.expires_at_ms > now_ms)
+        .filter(|p| p.expires_at_ms > now_ms && !p.google)
         .filter(|p| crate::secrets::constant_time_eq(&p.browser, &browser));
     let Some(pending) = pending else {
         return error_page(

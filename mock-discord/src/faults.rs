@@ -16,6 +16,13 @@ pub enum Endpoint {
     OAuth2Me,
     Guilds,
     Metadata,
+    /// The Google personality's endpoints (`/google/…`).
+    GoogleDiscovery,
+    GoogleCerts,
+    GoogleAuthorize,
+    GoogleToken,
+    GoogleUserinfo,
+    GoogleRevoke,
 }
 
 /// What goes wrong.

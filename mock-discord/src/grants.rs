@@ -31,6 +31,8 @@ pub struct IssuedCode {
     pub user_id: String,
     pub code_challenge: Option<String>,
     pub expires_at_ms: u64,
+    /// OpenID Connect's `nonce`, for the ID token (Google only).
+    pub nonce: Option<String>,
 }
 
 /// One authorization: a user let a client use some scopes. It holds the
@@ -219,6 +221,19 @@ impl Grants {
             .insert(grant.refresh_token.clone(), (id, TokenKind::Refresh));
     }
 
+    /// Gives a grant a new access token and keeps its refresh token: Google's
+    /// rule (no rotation), where a refresh token lives until revoked.
+    pub fn renew_access(&mut self, secrets: &mut SecretSource, id: u64, access_expires_at: u64) {
+        let Some(grant) = self.grants.get_mut(&id) else {
+            return;
+        };
+        self.tokens.remove(&grant.access_token);
+        grant.access_token = secrets.token();
+        grant.access_expires_at = access_expires_at;
+        self.tokens
+            .insert(grant.access_token.clone(), (id, TokenKind::Access));
+    }
+
     /// Ends a whole authorization: its access token and every refresh token
     /// it ever had stop working.
     pub fn revoke(&mut self, id: u64) {
@@ -277,6 +292,7 @@ mod tests {
             user_id: "1".into(),
             code_challenge: None,
             expires_at_ms,
+            nonce: None,
         }
     }
 

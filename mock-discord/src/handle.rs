@@ -87,6 +87,13 @@ impl MockDiscord {
         self
     }
 
+    /// Approve every Google authorization as this account (its `sub`),
+    /// without the account chooser.
+    pub fn auto_approve_google(mut self, sub: impl Into<String>) -> Self {
+        self.settings.auto_approve_google = Some(sub.into());
+        self
+    }
+
     pub fn code_lifetime(mut self, lifetime: Duration) -> Self {
         self.settings.code_lifetime = lifetime;
         self
@@ -137,6 +144,11 @@ impl MockDiscord {
             }
         }
         self.config.validate()?;
+        if let Some(sub) = &self.settings.auto_approve_google {
+            if self.config.google_user(sub).is_none() {
+                return Err(StartError::UnknownUser(sub.clone()));
+            }
+        }
         if let Some(wanted) = &self.auto_approve {
             let user = self
                 .config
@@ -254,6 +266,26 @@ impl MockHandle {
         }
     }
 
+    /// Registers one more redirect URI for the first Google client.
+    pub fn register_google_redirect_uri(&self, uri: &str) {
+        let mut config = self.state.config_mut();
+        if let Some(first) = config.google_clients.first_mut() {
+            if !first.redirect_uris.iter().any(|r| r == uri) {
+                first.redirect_uris.push(uri.to_string());
+            }
+        }
+    }
+
+    /// The first Google client (the default one unless configured).
+    pub fn google_client(&self) -> Option<Client> {
+        self.state.config().google_clients.first().cloned()
+    }
+
+    /// The Google personality's issuer: `{base_url}/google`.
+    pub fn google_issuer(&self) -> String {
+        crate::google::issuer(&self.state)
+    }
+
     /// Issues a code as if `user_id` had approved, without the browser
     /// round trip. For benchmarks and tests only: no real client can do this.
     pub fn issue_code_directly(
@@ -272,6 +304,7 @@ impl MockHandle {
             code_challenge: code_challenge.map(str::to_string),
             expires_at_ms: now_ms
                 .saturating_add(self.state.settings.code_lifetime.as_millis() as u64),
+            nonce: None,
         };
         self.state.store().issue_code(issued)
     }

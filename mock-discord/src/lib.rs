@@ -56,6 +56,7 @@ pub mod config;
 pub mod consent;
 pub mod consent_client;
 pub mod faults;
+pub mod google;
 pub mod grants;
 pub mod handle;
 pub mod inspect;

@@ -5,7 +5,7 @@ use crate::faults::{Endpoint, Fault};
 use crate::reply::{api_error, method_not_allowed, not_found};
 use crate::request::{read_capped, BodyError, MockRequest};
 use crate::state::MockState;
-use crate::{api, authorize, consent, inspect, metadata, token};
+use crate::{api, authorize, consent, google, inspect, metadata, token};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use bytes::Bytes;
@@ -37,6 +37,12 @@ fn route(path: &str) -> Option<(Endpoint, &'static [Method])> {
         "/api/oauth2/@me" | "/api/v10/oauth2/@me" => (Endpoint::OAuth2Me, GET),
         "/api/users/@me/guilds" | "/api/v10/users/@me/guilds" => (Endpoint::Guilds, GET),
         "/.well-known/oauth-authorization-server" => (Endpoint::Metadata, GET),
+        google::DISCOVERY_PATH => (Endpoint::GoogleDiscovery, GET),
+        google::CERTS_PATH => (Endpoint::GoogleCerts, GET),
+        google::AUTHORIZE_PATH => (Endpoint::GoogleAuthorize, GET_POST),
+        google::TOKEN_PATH => (Endpoint::GoogleToken, POST),
+        google::USERINFO_PATH => (Endpoint::GoogleUserinfo, GET),
+        google::REVOKE_PATH => (Endpoint::GoogleRevoke, POST),
         _ => return None,
     })
 }
@@ -165,6 +171,13 @@ async fn answer(mock: &MockState, request: &MockRequest) -> Response {
         (Endpoint::OAuth2Me, _) => api::oauth2_me(mock, request),
         (Endpoint::Guilds, _) => api::guilds(mock, request),
         (Endpoint::Metadata, _) => metadata::metadata(mock),
+        (Endpoint::GoogleDiscovery, _) => google::discovery(mock),
+        (Endpoint::GoogleCerts, _) => google::certs(mock),
+        (Endpoint::GoogleAuthorize, Method::GET) => google::authorize::authorize(mock, request),
+        (Endpoint::GoogleAuthorize, _) => google::authorize::decide(mock, request),
+        (Endpoint::GoogleToken, _) => google::token::token(mock, request),
+        (Endpoint::GoogleUserinfo, _) => google::token::userinfo(mock, request),
+        (Endpoint::GoogleRevoke, _) => google::token::revoke(mock, request),
     };
     if let Some(decision) = limited {
         decision.stamp(&mut response);
@@ -182,9 +195,17 @@ async fn answer(mock: &MockState, request: &MockRequest) -> Response {
     }
 }
 
-/// Discord limits its API per route; the browser-facing pages are not.
+/// Discord limits its API per route; the browser-facing pages are not,
+/// and Google's personality does not imitate Google's quotas.
 fn is_rate_limited(endpoint: Endpoint) -> bool {
-    !matches!(endpoint, Endpoint::Authorize | Endpoint::Metadata)
+    matches!(
+        endpoint,
+        Endpoint::Token
+            | Endpoint::Revoke
+            | Endpoint::UsersMe
+            | Endpoint::OAuth2Me
+            | Endpoint::Guilds
+    )
 }
 
 /// Discord names buckets with opaque hashes; these are fixed per route.
@@ -194,7 +215,7 @@ fn bucket_of(endpoint: Endpoint) -> &'static str {
         Endpoint::UsersMe => "78f3b2e4c8c2a9a1f0d6e5b4a3c2d1e0",
         Endpoint::OAuth2Me => "a1b2c3d4e5f60718293a4b5c6d7e8f90",
         Endpoint::Guilds => "0f9e8d7c6b5a49382716051f2e3d4c5b",
-        Endpoint::Authorize | Endpoint::Metadata => "",
+        _ => "",
     }
 }
 

@@ -6,12 +6,13 @@ use crate::browsers::{PendingConsent, Remembered, MAX_REMEMBERED_BROWSERS};
 use crate::clock::Clock;
 use crate::config::MockConfig;
 use crate::faults::Faults;
+use crate::google::keys::SigningKeys;
 use crate::grants::{Grants, IssuedCode};
 use crate::journal::Journal;
 use crate::ratelimit::{Limiter, RateLimit};
 use crate::secrets::SecretSource;
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, RwLock};
+use std::sync::{Mutex, MutexGuard, OnceLock, RwLock};
 use std::time::Duration;
 
 /// Discord's authorization codes are valid for a short while; 100 seconds is
@@ -29,6 +30,8 @@ pub struct Settings {
     pub token_lifetime: Duration,
     /// Approve every authorization as this user, without showing the page.
     pub auto_approve: Option<String>,
+    /// The same for the Google personality, as this account's `sub`.
+    pub auto_approve_google: Option<String>,
     pub rate_limit: RateLimit,
 }
 
@@ -38,6 +41,7 @@ impl Default for Settings {
             code_lifetime: DEFAULT_CODE_LIFETIME,
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
             auto_approve: None,
+            auto_approve_google: None,
             rate_limit: RateLimit::default(),
         }
     }
@@ -65,6 +69,10 @@ pub struct MockState {
     pub clock: Clock,
     seed: Option<u64>,
     store: Mutex<Store>,
+    /// The Google personality's signing key, made on first use: RSA key
+    /// generation is the slowest thing the mock does, and a Discord-only
+    /// run never needs it.
+    google_keys: OnceLock<SigningKeys>,
 }
 
 impl MockState {
@@ -76,7 +84,14 @@ impl MockState {
             clock: Clock::default(),
             seed,
             store: Mutex::new(Store::new(seed)),
+            google_keys: OnceLock::new(),
         }
+    }
+
+    /// The Google personality's signing key (deterministic under `--seed`).
+    pub fn google_keys(&self) -> &SigningKeys {
+        self.google_keys
+            .get_or_init(|| SigningKeys::generate(self.seed))
     }
 
     /// The store, even if a thread panicked while holding it: a mock that

@@ -38,13 +38,15 @@ pub fn token(mock: &MockState, request: &MockRequest) -> Response {
 /// What both endpoints start with: the form, and the client it proves.
 fn client_form(mock: &MockState, request: &MockRequest) -> Result<(Params, String), Response> {
     let params = form_params(request)?;
-    let client_id = authenticate_client(mock, request, &params)?;
+    let client_id = authenticate_client(request, &params, |id| {
+        mock.config().client(id).map(|c| c.client_secret.clone())
+    })?;
     Ok((params, client_id))
 }
 
 /// Both endpoints take a form and nothing else. Discord answers a JSON body
 /// with `unsupported_grant_type`: it cannot see a grant type it cannot read.
-fn form_params(request: &MockRequest) -> Result<Params, Response> {
+pub(crate) fn form_params(request: &MockRequest) -> Result<Params, Response> {
     if request.media_type() != "application/x-www-form-urlencoded" {
         return Err(oauth_error(
             StatusCode::BAD_REQUEST,
@@ -59,11 +61,12 @@ fn form_params(request: &MockRequest) -> Result<Params, Response> {
 
 /// RFC 6749 §2.3.1: a client proves who it is with HTTP Basic (id and
 /// secret, each form-urlencoded, then base64) or with `client_id` and
-/// `client_secret` in the body — but not both at once.
-fn authenticate_client(
-    mock: &MockState,
+/// `client_secret` in the body — but not both at once. `secret_of` finds a
+/// registered client's secret (each personality has its own clients).
+pub(crate) fn authenticate_client(
     request: &MockRequest,
     params: &Params,
+    secret_of: impl Fn(&str) -> Option<String>,
 ) -> Result<String, Response> {
     let basic = request.header("authorization").and_then(|value| {
         let (scheme, encoded) = value.split_once(' ')?;
@@ -91,9 +94,8 @@ fn authenticate_client(
             _ => return Err(invalid_client(false)),
         },
     };
-    let config = mock.config();
-    match config.client(&client_id) {
-        Some(client) if constant_time_eq(&client.client_secret, &secret) => Ok(client_id),
+    match secret_of(&client_id) {
+        Some(registered) if constant_time_eq(&registered, &secret) => Ok(client_id),
         _ => Err(invalid_client(used_basic)),
     }
 }
