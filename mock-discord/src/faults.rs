@@ -45,9 +45,38 @@ pub enum Fault {
     WrongContentType,
     /// Send the status line and headers, then cut the connection.
     DropConnection,
+    /// Google's token endpoint answers normally, but with an ID token
+    /// spoiled in one way: what a client's ID-token checks must catch.
+    SpoilIdToken { how: IdTokenSpoil },
+}
+
+/// One way an ID token can be wrong (OpenID Connect Core §3.1.3.7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdTokenSpoil {
+    /// The signature does not match the claims.
+    BadSignature,
+    /// Made for another client (`aud`).
+    OtherAudience,
+    /// From another issuer (`iss`).
+    OtherIssuer,
+    /// Expired an hour ago (`exp`).
+    Expired,
+    /// A `nonce` other than the authorization request's.
+    WrongNonce,
+    /// No `nonce` at all.
+    NoNonce,
 }
 
 impl Fault {
+    /// The spoiling this fault asks of the next ID token, if any.
+    pub fn id_token_spoil(&self) -> Option<IdTokenSpoil> {
+        match self {
+            Fault::SpoilIdToken { how } => Some(*how),
+            _ => None,
+        }
+    }
+
     pub fn delay(&self) -> Option<Duration> {
         match self {
             Fault::Delay { millis } => Some(Duration::from_millis(*millis)),

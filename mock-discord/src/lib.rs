@@ -75,6 +75,6 @@ pub mod token;
 
 pub use config::{Client, MockConfig, User, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
 pub use consent_client::{submit_consent, Decision};
-pub use faults::{Endpoint, Fault, FaultRule};
+pub use faults::{Endpoint, Fault, FaultRule, IdTokenSpoil};
 pub use handle::{MockDiscord, MockHandle, StartError};
 pub use journal::Exchange;

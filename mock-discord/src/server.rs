@@ -175,7 +175,11 @@ async fn answer(mock: &MockState, request: &MockRequest) -> Response {
         (Endpoint::GoogleCerts, _) => google::certs(mock),
         (Endpoint::GoogleAuthorize, Method::GET) => google::authorize::authorize(mock, request),
         (Endpoint::GoogleAuthorize, _) => google::authorize::decide(mock, request),
-        (Endpoint::GoogleToken, _) => google::token::token(mock, request),
+        (Endpoint::GoogleToken, _) => google::token::token(
+            mock,
+            request,
+            fault.as_ref().and_then(Fault::id_token_spoil),
+        ),
         (Endpoint::GoogleUserinfo, _) => google::token::userinfo(mock, request),
         (Endpoint::GoogleRevoke, _) => google::token::revoke(mock, request),
     };

@@ -327,3 +327,64 @@ async fn faults_can_target_googles_endpoints() {
             .unwrap();
     assert_eq!(rule.endpoint, mock_discord::Endpoint::GoogleUserinfo);
 }
+
+/// Each spoiling a fault can ask for is one a standard client refuses:
+/// the mock can play a provider gone wrong, one way at a time.
+#[tokio::test]
+async fn every_spoiled_id_token_is_refused_by_a_standard_client() {
+    use mock_discord::IdTokenSpoil::*;
+    let mock = mock().await;
+    let http_client = no_redirects();
+    let metadata = CoreProviderMetadata::discover_async(
+        IssuerUrl::new(mock.google_issuer()).unwrap(),
+        &http_client,
+    )
+    .await
+    .unwrap();
+    let google = mock.google_client().unwrap();
+    let client = CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(google.client_id.clone()),
+        Some(ClientSecret::new(google.client_secret.clone())),
+    )
+    .set_redirect_uri(RedirectUrl::new(REDIRECT.into()).unwrap());
+    for spoil in [
+        None,
+        Some(BadSignature),
+        Some(OtherAudience),
+        Some(OtherIssuer),
+        Some(Expired),
+        Some(WrongNonce),
+        Some(NoNonce),
+    ] {
+        if let Some(how) = spoil {
+            mock.inject_fault(mock_discord::FaultRule {
+                endpoint: mock_discord::Endpoint::GoogleToken,
+                times: 1,
+                fault: mock_discord::Fault::SpoilIdToken { how },
+            });
+        }
+        let (url, _, nonce) = client
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                CsrfToken::new_random,
+                Nonce::new_random,
+            )
+            .url();
+        let callback = submit_consent(url.as_str(), ADA, Decision::Authorize)
+            .await
+            .unwrap();
+        let tokens = client
+            .exchange_code(AuthorizationCode::new(param(&callback, "code").unwrap()))
+            .unwrap()
+            .request_async(&http_client)
+            .await
+            .expect("the exchange itself succeeds");
+        let verdict = tokens
+            .id_token()
+            .unwrap()
+            .claims(&client.id_token_verifier(), &nonce)
+            .map(|_| ());
+        assert_eq!(verdict.is_ok(), spoil.is_none(), "{spoil:?}: {verdict:?}");
+    }
+}

@@ -1,6 +1,7 @@
 //! Google's token endpoint (with the ID token), userinfo and revocation.
 
 use super::{google_error, ACCESS_TOKEN_SECS, ID_TOKEN_SECS};
+use crate::faults::IdTokenSpoil;
 use crate::grants::TokenKind;
 use crate::reply::{json, no_store};
 use crate::request::{MockRequest, Params};
@@ -16,8 +17,8 @@ fn bad_request(error: &str) -> Response {
     google_error(StatusCode::BAD_REQUEST, error, "Bad Request")
 }
 
-/// `POST /google/token`.
-pub fn token(mock: &MockState, request: &MockRequest) -> Response {
+/// `POST /google/token`. `spoil`: a fault asked for a bad ID token.
+pub fn token(mock: &MockState, request: &MockRequest, spoil: Option<IdTokenSpoil>) -> Response {
     let params = match form_params(request) {
         Ok(params) => params,
         Err(_) => return bad_request("invalid_request"),
@@ -31,14 +32,19 @@ pub fn token(mock: &MockState, request: &MockRequest) -> Response {
         Err(_) => return google_error(StatusCode::UNAUTHORIZED, "invalid_client", "Unauthorized"),
     };
     match params.get("grant_type") {
-        Some("authorization_code") => redeem_code(mock, &params, &client_id),
-        Some("refresh_token") => refresh(mock, &params, &client_id),
+        Some("authorization_code") => redeem_code(mock, &params, &client_id, spoil),
+        Some("refresh_token") => refresh(mock, &params, &client_id, spoil),
         Some(_) => bad_request("unsupported_grant_type"),
         None => bad_request("invalid_request"),
     }
 }
 
-fn redeem_code(mock: &MockState, params: &Params, client_id: &str) -> Response {
+fn redeem_code(
+    mock: &MockState,
+    params: &Params,
+    client_id: &str,
+    spoil: Option<IdTokenSpoil>,
+) -> Response {
     let Some(code) = params.get("code") else {
         return bad_request("invalid_request");
     };
@@ -87,6 +93,7 @@ fn redeem_code(mock: &MockState, params: &Params, client_id: &str) -> Response {
         &grant.scopes,
         nonce,
         now_secs,
+        spoil,
     ) {
         body["id_token"] = Value::String(id_token);
     }
@@ -95,7 +102,12 @@ fn redeem_code(mock: &MockState, params: &Params, client_id: &str) -> Response {
 
 /// Google does not rotate refresh tokens: the answer has a new access
 /// token and ID token, and no `refresh_token`.
-fn refresh(mock: &MockState, params: &Params, client_id: &str) -> Response {
+fn refresh(
+    mock: &MockState,
+    params: &Params,
+    client_id: &str,
+    spoil: Option<IdTokenSpoil>,
+) -> Response {
     let Some(refresh_token) = params.get("refresh_token") else {
         return bad_request("invalid_request");
     };
@@ -134,6 +146,7 @@ fn refresh(mock: &MockState, params: &Params, client_id: &str) -> Response {
         &grant.scopes,
         None,
         now_secs,
+        spoil,
     ) {
         body["id_token"] = Value::String(id_token);
     }
@@ -149,6 +162,7 @@ fn id_token(
     scopes: &[String],
     nonce: Option<String>,
     now_secs: u64,
+    spoil: Option<IdTokenSpoil>,
 ) -> Option<String> {
     let mut claims = json!({
         "iss": super::issuer(mock),
@@ -164,7 +178,30 @@ fn id_token(
     if let Some(nonce) = nonce {
         claims["nonce"] = Value::String(nonce);
     }
-    Some(mock.google_keys().sign(&claims))
+    match spoil {
+        None | Some(IdTokenSpoil::BadSignature) => {}
+        Some(IdTokenSpoil::OtherAudience) => {
+            claims["aud"] = json!("someone-else.apps.googleusercontent.com");
+        }
+        Some(IdTokenSpoil::OtherIssuer) => claims["iss"] = json!("https://accounts.google.com"),
+        Some(IdTokenSpoil::Expired) => {
+            claims["iat"] = json!(now_secs.saturating_sub(2 * ID_TOKEN_SECS));
+            claims["exp"] = json!(now_secs.saturating_sub(ID_TOKEN_SECS));
+        }
+        Some(IdTokenSpoil::WrongNonce) => claims["nonce"] = json!("not-the-nonce-you-sent"),
+        Some(IdTokenSpoil::NoNonce) => {
+            claims.as_object_mut()?.remove("nonce");
+        }
+    }
+    let signed = mock.google_keys().sign(&claims);
+    if spoil == Some(IdTokenSpoil::BadSignature) {
+        // Claims from another token under this signature: it cannot match.
+        let (head, _) = signed.rsplit_once('.')?;
+        let other = mock.google_keys().sign(&json!({"sub": "someone else"}));
+        let (_, signature) = other.rsplit_once('.')?;
+        return Some(format!("{head}.{signature}"));
+    }
+    Some(signed)
 }
 
 /// The account's claims the scopes allow: `email` and `email_verified`
