@@ -6,11 +6,11 @@
 //! (step 7). Only then is the code traded for tokens (steps 8 and 9).
 
 use crate::tokens::{Tokens, Unusable};
-use crate::transaction::InFlight;
+use crate::transaction::{InFlight, Transaction};
 use common::{Answer, App, Problem};
 use http::StatusCode;
-use oauth2::basic::{BasicErrorResponse, BasicErrorResponseType};
 use oauth2::{AuthorizationCode, PkceCodeVerifier, RequestTokenError};
+use oauth2::{ErrorResponseType, StandardErrorResponse};
 use serde::Deserialize;
 use std::fmt;
 use warp::Reply;
@@ -68,6 +68,35 @@ pub async fn complete(
     raw_query: &str,
     in_flight: &mut InFlight,
 ) -> Result<Tokens, Problem> {
+    let accepted = check(app.provider.display_name, raw_query, in_flight)?;
+
+    // 8. Trade the code, with the PKCE verifier, for tokens (§4.1.3), and
+    // 9. read the provider's answer (§5.1).
+    let response = app
+        .oauth
+        .exchange_code(AuthorizationCode::new(accepted.code))
+        .set_pkce_verifier(PkceCodeVerifier::new(accepted.transaction.pkce_verifier))
+        .request_async(&app.upstream)
+        .await
+        .map_err(|error| token_request_failed(app.provider.display_name, error))?;
+    Tokens::from_response(&response, app.now())
+        .map_err(|why| unusable_tokens(app.provider.display_name, why))
+}
+
+/// A callback that passed step 7: the login it answers, and its code.
+pub struct Accepted {
+    pub transaction: Transaction,
+    pub code: String,
+}
+
+/// Step 7: is this callback the answer to a login this browser started,
+/// from the provider it went to, with a code? `provider` names it in the
+/// messages. Stage 3 calls this for each of its providers.
+pub fn check(
+    provider: &str,
+    raw_query: &str,
+    in_flight: &mut InFlight,
+) -> Result<Accepted, Problem> {
     let params = CallbackParams::parse(raw_query)?;
 
     // 7a. Is there a login in progress in this browser at all?
@@ -100,44 +129,31 @@ pub async fn complete(
     // 7d. Did the person (or the provider) say no? (RFC 6749 §4.1.2.1)
     if let Some(error) = params.error {
         return Err(refused_at_provider(
-            app,
+            provider,
             &error,
             params.error_description.as_deref(),
         ));
     }
 
-    // 8. Trade the code, with the PKCE verifier, for tokens (§4.1.3), and
-    // 9. read the provider's answer (§5.1).
     let code = params
         .code
         .ok_or_else(|| Problem::bad_request("The callback has neither a code nor an error."))?;
-    let response = app
-        .oauth
-        .exchange_code(AuthorizationCode::new(code))
-        .set_pkce_verifier(PkceCodeVerifier::new(transaction.pkce_verifier))
-        .request_async(&app.upstream)
-        .await
-        .map_err(|error| token_request_failed(app, error))?;
-    Tokens::from_response(&response, app.now()).map_err(|why| unusable_tokens(app, why))
+    Ok(Accepted { transaction, code })
 }
 
 /// A token response that parsed but cannot be used: 502, the provider's
 /// fault, not the user's.
-pub fn unusable_tokens(app: &App, why: Unusable) -> Problem {
+pub fn unusable_tokens(provider: &str, why: Unusable) -> Problem {
     let problem = Problem::new(
         StatusCode::BAD_GATEWAY,
-        format!(
-            "{}'s token response is unusable: {why}.",
-            app.provider.display_name
-        ),
+        format!("{provider}'s token response is unusable: {why}."),
     );
     tracing::warn!(detail = %problem.detail, "token response refused");
     problem
 }
 
 /// The provider sent `error=…` instead of a code.
-fn refused_at_provider(app: &App, error: &str, description: Option<&str>) -> Problem {
-    let provider = app.provider.display_name;
+fn refused_at_provider(provider: &str, error: &str, description: Option<&str>) -> Problem {
     let status = if error == "access_denied" {
         StatusCode::FORBIDDEN
     } else {
@@ -162,17 +178,19 @@ fn refused_at_provider(app: &App, error: &str, description: Option<&str>) -> Pro
 /// refresh) failed, as an answer for the user. The error's own text is not
 /// shown or logged whole: a parse error quotes the body, which may hold a
 /// token.
-pub fn token_request_failed(
-    app: &App,
-    error: RequestTokenError<common::UpstreamError, BasicErrorResponse>,
-) -> Problem {
-    let provider = app.provider.display_name;
+pub fn token_request_failed<T>(
+    provider: &str,
+    error: RequestTokenError<common::UpstreamError, StandardErrorResponse<T>>,
+) -> Problem
+where
+    T: ErrorResponseType + AsRef<str> + std::fmt::Display + 'static,
+{
     let problem = match &error {
         // invalid_client: the provider does not accept *our* credentials.
         // Nothing the user did or can do; the operator must fix the
         // configuration, so the log says what to check.
         RequestTokenError::ServerResponse(refusal)
-            if *refusal.error() == BasicErrorResponseType::InvalidClient =>
+            if refusal.error().as_ref() == "invalid_client" =>
         {
             tracing::error!(
                 "{provider} refused this application's credentials (invalid_client): \

@@ -9,6 +9,7 @@ async fn main() -> ExitCode {
         name: "basic",
         title: "stage 1: the authorization code flow with state and PKCE",
         callback_path: basic::filters::CALLBACK_PATH,
+        google_callback_path: None,
     };
     common::run(stage, basic::routes).await
 }

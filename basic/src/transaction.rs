@@ -46,6 +46,10 @@ pub struct Transaction {
     /// Seconds since the Unix epoch. Checked on return, because a browser
     /// may keep a cookie longer than its `Max-Age` said.
     pub created_at: u64,
+    /// OpenID Connect's `nonce` (stage 3's Google login): the ID token must
+    /// carry it back. Discord's logins have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
 }
 
 // The state and verifier are secrets: `{:?}` shows neither.
@@ -56,6 +60,7 @@ impl fmt::Debug for Transaction {
             .field("pkce_verifier", &"[REDACTED]")
             .field("issuer", &self.issuer)
             .field("created_at", &self.created_at)
+            .field("nonce", &self.nonce.as_ref().map(|_| "[REDACTED]"))
             .finish()
     }
 }
@@ -67,6 +72,7 @@ impl Transaction {
             pkce_verifier,
             issuer,
             created_at: now,
+            nonce: None,
         }
     }
 

@@ -19,7 +19,7 @@ async fn real_credentials_resolve_to_discord_com() {
         ("DISCORD_CLIENT_SECRET", "a-real-secret"),
         ("SESSION_SECRET", "0123456789abcdef0123456789abcdef"),
     ]);
-    let (provider, mock) = common::stage::provider_for(&config, "http://127.0.0.1:5000/auth")
+    let (provider, mock) = common::stage::provider_for(&config, "http://127.0.0.1:5000/auth", None)
         .await
         .unwrap();
     assert!(mock.is_none(), "no mock with real credentials");
@@ -63,7 +63,7 @@ async fn real_credentials_resolve_to_discord_com() {
 #[tokio::test]
 async fn no_credentials_start_the_mock_with_our_callback_registered() {
     let config = config(&[]);
-    let (provider, mock) = common::stage::provider_for(&config, "http://127.0.0.1:5000/auth")
+    let (provider, mock) = common::stage::provider_for(&config, "http://127.0.0.1:5000/auth", None)
         .await
         .unwrap();
     let mock = mock.expect("offline mode starts the mock");

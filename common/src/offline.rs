@@ -16,11 +16,18 @@ use std::net::SocketAddr;
 pub const MOCK_PORT: u16 = 5001;
 
 /// Starts the mock on 127.0.0.1:5001 (or any free port if that one is
-/// taken), with the stage's callback URLs registered.
-pub async fn start_mock(redirect_uris: &[String]) -> Result<MockHandle, StartError> {
+/// taken), with the stage's callback URLs registered: Discord's, and for
+/// stage 3, Google's.
+pub async fn start_mock(
+    redirect_uris: &[String],
+    google_redirect_uris: &[String],
+) -> Result<MockHandle, StartError> {
     let mut builder = MockDiscord::builder();
     for uri in redirect_uris {
         builder = builder.redirect_uri(uri.clone());
+    }
+    for uri in google_redirect_uris {
+        builder = builder.google_redirect_uri(uri.clone());
     }
     let preferred = SocketAddr::from(([127, 0, 0, 1], MOCK_PORT));
     let listener = match tokio::net::TcpListener::bind(preferred).await {

@@ -19,6 +19,18 @@ pub struct StageInfo {
     pub title: &'static str,
     /// Our callback path, registered with the embedded mock.
     pub callback_path: &'static str,
+    /// Stage 3's callback for Google, registered with the mock's Google
+    /// personality; `None` for a stage that logs in with Discord only.
+    pub google_callback_path: Option<&'static str>,
+}
+
+/// The embedded mock's Google personality, for a stage that uses it
+/// offline: where it is, and the client registered there.
+#[derive(Debug, Clone)]
+pub struct MockGoogle {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: secrecy::SecretString,
 }
 
 /// Why a stage could not start.
@@ -54,7 +66,7 @@ where
     F: Filter + Clone + Send + Sync + 'static,
     F::Extract: warp::Reply,
 {
-    run_with(stage, |app, _config| async move {
+    run_with(stage, |app, _config, _mock_google| async move {
         Ok(Built {
             routes: routes(app),
             banner: Vec::new(),
@@ -68,7 +80,7 @@ where
 /// banner.
 pub async fn run_with<F, R, Fut>(stage: StageInfo, build: R) -> ExitCode
 where
-    R: FnOnce(App, Config) -> Fut,
+    R: FnOnce(App, Config, Option<MockGoogle>) -> Fut,
     Fut: Future<Output = Result<Built<F>, StartupError>>,
     F: Filter + Clone + Send + Sync + 'static,
     F::Extract: warp::Reply,
@@ -89,14 +101,16 @@ where
 
 async fn start<F, R, Fut>(stage: StageInfo, build: R) -> Result<(), StartupError>
 where
-    R: FnOnce(App, Config) -> Fut,
+    R: FnOnce(App, Config, Option<MockGoogle>) -> Fut,
     Fut: Future<Output = Result<Built<F>, StartupError>>,
     F: Filter + Clone + Send + Sync + 'static,
     F::Extract: warp::Reply,
 {
     let config = Config::from_env()?;
     let redirect_uri = config.public_url_for(stage.callback_path);
-    let (provider, mock) = provider_for(&config, &redirect_uri).await?;
+    let google_redirect_uri = stage.google_callback_path.map(|p| config.public_url_for(p));
+    let (provider, mock) =
+        provider_for(&config, &redirect_uri, google_redirect_uri.as_deref()).await?;
     let keys = match &config.session_secret {
         Some(secret) => CookieKeys::from_secret(secret)?,
         None => CookieKeys::random()?,
@@ -110,7 +124,15 @@ where
         // clock (POST /__mock/clock) expires tokens for both at once.
         app.clock = crate::offline::clock_of(mock);
     }
-    let built = build(app.clone(), config.clone()).await?;
+    let mock_google = mock.as_ref().and_then(|mock| {
+        let client = mock.google_client()?;
+        Some(MockGoogle {
+            issuer: mock.google_issuer(),
+            client_id: client.client_id,
+            client_secret: secrecy::SecretString::from(client.client_secret),
+        })
+    });
+    let built = build(app.clone(), config.clone(), mock_google).await?;
     print_banner(&stage, &config, &app, mock.as_ref(), &built.banner);
     let addr = SocketAddr::new(config.host, config.port);
     crate::server::serve(built.routes.with(crate::server::request_log()), addr).await?;
@@ -122,6 +144,7 @@ where
 pub async fn provider_for(
     config: &Config,
     redirect_uri: &str,
+    google_redirect_uri: Option<&str>,
 ) -> Result<(Provider, Option<MockHandle>), StartupError> {
     Ok(match &config.provider {
         ProviderSetup::Discord {
@@ -133,7 +156,11 @@ pub async fn provider_for(
             None,
         ),
         ProviderSetup::Offline => {
-            let mock = crate::offline::start_mock(&[redirect_uri.to_string()]).await?;
+            let google: Vec<String> = google_redirect_uri
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            let mock = crate::offline::start_mock(&[redirect_uri.to_string()], &google).await?;
             (Provider::for_mock(&mock), Some(mock))
         }
     })

@@ -42,6 +42,7 @@ pub struct MockDiscord {
     addr: SocketAddr,
     auto_approve: Option<String>,
     extra_redirect_uris: Vec<String>,
+    extra_google_redirect_uris: Vec<String>,
 }
 
 impl MockDiscord {
@@ -55,6 +56,7 @@ impl MockDiscord {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             auto_approve: None,
             extra_redirect_uris: Vec::new(),
+            extra_google_redirect_uris: Vec::new(),
         }
     }
 
@@ -113,6 +115,12 @@ impl MockDiscord {
     }
 
     /// Registers one more redirect URI for the first client.
+    /// Registers one more redirect URI for the first Google client.
+    pub fn google_redirect_uri(mut self, uri: impl Into<String>) -> Self {
+        self.extra_google_redirect_uris.push(uri.into());
+        self
+    }
+
     pub fn redirect_uri(mut self, uri: impl Into<String>) -> Self {
         self.extra_redirect_uris.push(uri.into());
         self
@@ -138,6 +146,13 @@ impl MockDiscord {
         })?;
         if let Some(first) = self.config.clients.first_mut() {
             for uri in self.extra_redirect_uris.drain(..) {
+                if !first.redirect_uris.contains(&uri) {
+                    first.redirect_uris.push(uri);
+                }
+            }
+        }
+        if let Some(first) = self.config.google_clients.first_mut() {
+            for uri in self.extra_google_redirect_uris.drain(..) {
                 if !first.redirect_uris.contains(&uri) {
                     first.redirect_uris.push(uri);
                 }

@@ -30,8 +30,9 @@ async fn main() -> ExitCode {
         name: "permissions",
         title: "stage 3: users, permissions and server-side sessions",
         callback_path: basic::filters::CALLBACK_PATH,
+        google_callback_path: None,
     };
-    run_with(stage, |app, config| async move {
+    run_with(stage, |app, config, _mock_google| async move {
         let settings = Settings::from_env()?;
         let db = Db::connect(&settings.database_url)
             .await

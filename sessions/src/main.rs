@@ -9,6 +9,7 @@ async fn main() -> ExitCode {
         name: "sessions",
         title: "stage 2: an encrypted session cookie, refresh and logout",
         callback_path: basic::filters::CALLBACK_PATH,
+        google_callback_path: None,
     };
     common::run(stage, sessions::routes).await
 }

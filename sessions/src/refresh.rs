@@ -179,7 +179,10 @@ pub async fn ask_provider(app: &App, refresh_token: String) -> Refreshed {
     match result {
         Ok(response) => match Tokens::from_response(&response, app.now()) {
             Ok(tokens) => Refreshed::Tokens(tokens),
-            Err(why) => Refreshed::Failed(basic::callback::unusable_tokens(app, why)),
+            Err(why) => Refreshed::Failed(basic::callback::unusable_tokens(
+                app.provider.display_name,
+                why,
+            )),
         },
         Err(RequestTokenError::ServerResponse(refusal))
             if *refusal.error() == BasicErrorResponseType::InvalidGrant =>
@@ -187,6 +190,9 @@ pub async fn ask_provider(app: &App, refresh_token: String) -> Refreshed {
             tracing::info!("refresh token refused (invalid_grant): the session ends");
             Refreshed::LoginEnded
         }
-        Err(error) => Refreshed::Failed(basic::callback::token_request_failed(app, error)),
+        Err(error) => Refreshed::Failed(basic::callback::token_request_failed(
+            app.provider.display_name,
+            error,
+        )),
     }
 }
