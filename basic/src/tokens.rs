@@ -1,6 +1,5 @@
 //! Step 10: the tokens a login ends with, as the page shows them.
 
-use oauth2::basic::{BasicTokenResponse, BasicTokenType};
 use oauth2::TokenResponse;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -55,13 +54,19 @@ pub enum Unusable {
 
 impl Tokens {
     /// `now`: the moment the response arrived, in Unix seconds.
-    pub fn from_response(response: &BasicTokenResponse, now: u64) -> Result<Tokens, Unusable> {
-        // The oauth2 crate already reads "bearer" in any case as Bearer
-        // (RFC 6749 §5.1: the type is case-insensitive).
-        let token_type = match response.token_type() {
-            BasicTokenType::Bearer => "Bearer".to_string(),
-            other => return Err(Unusable::NotBearer(other.as_ref().to_string())),
-        };
+    /// Any provider's token response: OAuth2's (Discord) or OpenID
+    /// Connect's, which adds an ID token (Google).
+    pub fn from_response<R>(response: &R, now: u64) -> Result<Tokens, Unusable>
+    where
+        R: TokenResponse,
+        R::TokenType: AsRef<str>,
+    {
+        // RFC 6749 §5.1: the type is case-insensitive.
+        let token_type = response.token_type().as_ref();
+        if !token_type.eq_ignore_ascii_case("bearer") {
+            return Err(Unusable::NotBearer(token_type.to_string()));
+        }
+        let token_type = "Bearer".to_string();
         let expires_in = response.expires_in().map(|d| d.as_secs());
         if let Some(seconds) = expires_in.filter(|s| *s > MAX_EXPIRES_IN_SECS) {
             return Err(Unusable::ImplausibleLifetime(seconds));

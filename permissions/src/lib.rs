@@ -33,6 +33,7 @@ pub mod cli;
 pub mod cookie;
 pub mod db;
 pub mod filters;
+pub mod google;
 pub mod guard;
 pub mod home;
 pub mod logout;

@@ -1,0 +1,315 @@
+//! Google: OpenID Connect on top of the authorization code flow.
+//!
+//! OAuth2 answers "may this app act for the user?"; it does not say who
+//! the user is. Discord's answer to that is an API call (`/users/@me`).
+//! OpenID Connect standardises it: the token response also carries an **ID
+//! token**, a JWT the provider signed, whose claims say who logged in. It
+//! proves something only once checked (OpenID Connect Core §3.1.3.7):
+//!
+//! 1. the **signature**, against the keys the issuer publishes (its JWKS):
+//!    anyone can write JSON, only the issuer can sign it;
+//! 2. **`iss`**: it comes from the issuer we sent the user to;
+//! 3. **`aud`**: it was made for *this* client, not for another app that
+//!    could replay a token it received;
+//! 4. **`exp`**: it is still valid;
+//! 5. **`nonce`**: it answers *this* login. We sent a fresh random nonce in
+//!    the authorization request and kept it in the login transaction; a
+//!    token carrying another (or none) was made for another login, and
+//!    replaying it is an attack.
+//!
+//! The `openidconnect` crate does all five; this file wires it to the
+//! stage: discovery (`{GOOGLE_ISSUER}/.well-known/openid-configuration`)
+//! through the stage's strict HTTP client, the login's start, and the code
+//! exchange whose ID token gives the user's subject, name and e-mail.
+
+use basic::tokens::Tokens;
+use basic::transaction::Transaction;
+use common::{Problem, Upstream};
+use http::StatusCode;
+use openidconnect::core::{
+    CoreAuthDisplay, CoreAuthenticationFlow, CoreClaimName, CoreClaimType, CoreClient,
+    CoreClientAuthMethod, CoreGrantType, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm, CoreResponseMode, CoreResponseType, CoreSubjectIdentifierType,
+};
+use openidconnect::{
+    AdditionalProviderMetadata, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret,
+    CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge,
+    PkceCodeVerifier, ProviderMetadata, RedirectUrl, RefreshToken, Scope, TokenResponse,
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use url::Url;
+
+/// Google's discovery document names its revocation endpoint, which the
+/// standard metadata does not include.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+struct RevocationEndpoint {
+    revocation_endpoint: Option<String>,
+}
+impl AdditionalProviderMetadata for RevocationEndpoint {}
+
+type GoogleMetadata = ProviderMetadata<
+    RevocationEndpoint,
+    CoreAuthDisplay,
+    CoreClientAuthMethod,
+    CoreClaimName,
+    CoreClaimType,
+    CoreGrantType,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm,
+    CoreJsonWebKey,
+    CoreResponseMode,
+    CoreResponseType,
+    CoreSubjectIdentifierType,
+>;
+
+/// A client built from discovery: the authorization endpoint is known, the
+/// token and userinfo endpoints may be.
+type DiscoveredClient = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+/// What Google's login needs, discovered once at start-up.
+pub struct Google {
+    client: DiscoveredClient,
+    /// The issuer, as discovery confirmed it: what every ID token's `iss`
+    /// and every authorization response's `iss` must say.
+    pub issuer: String,
+    pub client_id: String,
+    client_secret: SecretString,
+    pub revocation_url: Option<Url>,
+    upstream: Upstream,
+}
+
+impl fmt::Debug for Google {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Google")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Who logged in, from a verified ID token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoogleProfile {
+    pub subject: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub email_verified: Option<bool>,
+}
+
+/// Why Google could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("GOOGLE_ISSUER is not a URL: {0}")]
+    Issuer(String),
+    #[error("Google's discovery document could not be read from {url}: {reason}")]
+    Discovery { url: String, reason: String },
+    #[error("the redirect URI is not a URL: {0}")]
+    Redirect(String),
+}
+
+impl Google {
+    /// Reads `{issuer}/.well-known/openid-configuration` and the JWKS it
+    /// names (OpenID Connect Discovery 1.0). The document must name the
+    /// same issuer it was fetched from, or it is refused: a provider whose
+    /// tokens would say another `iss` than ours is a mix-up in waiting.
+    pub async fn discover(
+        issuer: &str,
+        client_id: String,
+        client_secret: SecretString,
+        redirect_uri: &str,
+        upstream: Upstream,
+    ) -> Result<Google, SetupError> {
+        let issuer_url =
+            IssuerUrl::new(issuer.to_string()).map_err(|e| SetupError::Issuer(e.to_string()))?;
+        let metadata = GoogleMetadata::discover_async(issuer_url, &upstream)
+            .await
+            .map_err(|e| SetupError::Discovery {
+                url: format!("{issuer}/.well-known/openid-configuration"),
+                reason: e.to_string(),
+            })?;
+        let revocation_url = metadata
+            .additional_metadata()
+            .revocation_endpoint
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok());
+        let issuer = metadata.issuer().to_string();
+        let client = CoreClient::from_provider_metadata(
+            metadata,
+            ClientId::new(client_id.clone()),
+            Some(ClientSecret::new(client_secret.expose_secret().to_string())),
+        )
+        .set_redirect_uri(
+            RedirectUrl::new(redirect_uri.to_string())
+                .map_err(|e| SetupError::Redirect(e.to_string()))?,
+        );
+        Ok(Google {
+            client,
+            issuer,
+            client_id,
+            client_secret,
+            revocation_url,
+            upstream,
+        })
+    }
+
+    /// Steps 1 and 2 for Google: the authorization URL, with state, PKCE
+    /// and a nonce, and the transaction that remembers all three.
+    pub fn begin(&self, now: u64) -> (Url, Transaction) {
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let (url, state, nonce) = self
+            .client
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                CsrfToken::new_random,
+                Nonce::new_random,
+            )
+            .add_scope(Scope::new("email".into()))
+            .add_scope(Scope::new("profile".into()))
+            .set_pkce_challenge(challenge)
+            .url();
+        let mut transaction = Transaction::new(
+            state.secret().clone(),
+            verifier.secret().clone(),
+            self.issuer.clone(),
+            now,
+        );
+        transaction.nonce = Some(nonce.secret().clone());
+        (url, transaction)
+    }
+
+    /// Steps 8 and 9 for Google: the code for tokens, then the ID token
+    /// checked (signature, `iss`, `aud`, `exp`, `nonce`). A token that
+    /// fails any check is a 400 and no session.
+    pub async fn finish(
+        &self,
+        transaction: Transaction,
+        code: String,
+        now: u64,
+    ) -> Result<(Tokens, GoogleProfile), Problem> {
+        let exchange = self
+            .client
+            .exchange_code(AuthorizationCode::new(code))
+            .map_err(|_| no_token_endpoint())?
+            .set_pkce_verifier(PkceCodeVerifier::new(transaction.pkce_verifier));
+        let response = exchange
+            .request_async(&self.upstream)
+            .await
+            .map_err(|error| basic::callback::token_request_failed("Google", error))?;
+        let id_token = response.id_token().ok_or_else(|| {
+            Problem::new(
+                StatusCode::BAD_GATEWAY,
+                "Google's token response has no ID token.",
+            )
+        })?;
+        // A login without a nonce in its transaction cannot be checked:
+        // refuse rather than skip the check.
+        let nonce = Nonce::new(transaction.nonce.unwrap_or_default());
+        // `exp` is judged by the stage's clock (offline: the mock's, which
+        // tests move), not the machine's.
+        let verifier = self.client.id_token_verifier().set_time_fn(move || {
+            chrono::DateTime::from_timestamp(i64::try_from(now).unwrap_or(i64::MAX), 0)
+                .unwrap_or_default()
+        });
+        let claims = id_token
+            .claims(&verifier, &nonce)
+            .map_err(refused_id_token)?;
+        let profile = GoogleProfile {
+            subject: claims.subject().to_string(),
+            name: claims
+                .name()
+                .and_then(|name| name.get(None))
+                .map(|name| name.to_string()),
+            email: claims.email().map(|email| email.to_string()),
+            email_verified: claims.email_verified(),
+        };
+        let tokens = Tokens::from_response(&response, now)
+            .map_err(|why| basic::callback::unusable_tokens("Google", why))?;
+        Ok((tokens, profile))
+    }
+
+    /// A refresh by Google's rules: no rotation, so an answer without
+    /// `refresh_token` keeps the old one (the caller does).
+    pub async fn refresh(&self, refresh_token: &str, now: u64) -> sessions::refresh::Refreshed {
+        use sessions::refresh::Refreshed;
+        let refresh_token = RefreshToken::new(refresh_token.to_string());
+        let Ok(request) = self.client.exchange_refresh_token(&refresh_token) else {
+            return Refreshed::Failed(no_token_endpoint());
+        };
+        match request.request_async(&self.upstream).await {
+            Ok(response) => match Tokens::from_response(&response, now) {
+                Ok(tokens) => Refreshed::Tokens(tokens),
+                Err(why) => Refreshed::Failed(basic::callback::unusable_tokens("Google", why)),
+            },
+            Err(openidconnect::RequestTokenError::ServerResponse(refusal))
+                if refusal.error().as_ref() == "invalid_grant" =>
+            {
+                tracing::info!(
+                    "Google refused the refresh token (invalid_grant): the session ends"
+                );
+                Refreshed::LoginEnded
+            }
+            Err(error) => Refreshed::Failed(basic::callback::token_request_failed("Google", error)),
+        }
+    }
+
+    /// Ends the grant at Google (RFC 7009); a failure is logged, never the
+    /// user's problem.
+    pub async fn revoke(&self, token: &str) {
+        let Some(url) = &self.revocation_url else {
+            tracing::warn!("Google's discovery document names no revocation endpoint");
+            return;
+        };
+        let revoked = self
+            .upstream
+            .post_form(
+                url.as_str(),
+                &self.client_id,
+                self.client_secret.expose_secret(),
+                &[("token", token)],
+            )
+            .await;
+        if let Err(error) = revoked {
+            tracing::warn!(%error, "Google token revocation failed; logged out locally only");
+        }
+    }
+}
+
+fn no_token_endpoint() -> Problem {
+    Problem::new(
+        StatusCode::BAD_GATEWAY,
+        "Google's discovery document names no token endpoint.",
+    )
+}
+
+/// An ID token that failed a check: 400, saying which, and no session.
+fn refused_id_token(error: ClaimsVerificationError) -> Problem {
+    let why = match &error {
+        ClaimsVerificationError::SignatureVerification(_) => {
+            "its signature does not match Google's published keys".to_string()
+        }
+        ClaimsVerificationError::InvalidAudience(_) => {
+            "it was made for another application (aud)".to_string()
+        }
+        ClaimsVerificationError::InvalidIssuer(_) => {
+            "it comes from another issuer (iss)".to_string()
+        }
+        ClaimsVerificationError::Expired(_) => "it has expired (exp)".to_string(),
+        ClaimsVerificationError::InvalidNonce(_) => {
+            "its nonce is not this login's: it was made for another login".to_string()
+        }
+        other => basic::callback::clip(&other.to_string()),
+    };
+    tracing::warn!(%why, "Google's ID token refused");
+    Problem::bad_request(format!(
+        "Google's ID token was refused: {why}. No session was made."
+    ))
+}

@@ -1,0 +1,127 @@
+//! Stage 3's OpenID Connect client against the mock's Google personality:
+//! discovery, a login, and the ID-token checks, each of which refuses a
+//! token spoiled its way with a 400 that says why.
+
+use common::testing::query_param;
+use common::Upstream;
+use mock_discord::{
+    submit_consent, Decision, Endpoint, Fault, FaultRule, IdTokenSpoil, MockDiscord,
+};
+use permissions::google::Google;
+use secrecy::SecretString;
+
+const REDIRECT: &str = "http://127.0.0.1:5000/auth/google";
+const ADA: &str = "110248495921238986420";
+
+async fn google(mock: &mock_discord::MockHandle) -> Google {
+    let client = mock.google_client().unwrap();
+    Google::discover(
+        &mock.google_issuer(),
+        client.client_id,
+        SecretString::from(client.client_secret),
+        REDIRECT,
+        Upstream::new().unwrap(),
+    )
+    .await
+    .expect("discovery")
+}
+
+#[tokio::test]
+async fn a_login_yields_the_verified_profile_and_each_spoiled_token_is_refused() {
+    let mock = MockDiscord::builder().spawn().await.unwrap();
+    let google = google(&mock).await;
+    assert_eq!(google.issuer, mock.google_issuer());
+    assert!(google.revocation_url.is_some());
+    let now = mock.clock().now_secs();
+
+    let (url, transaction) = google.begin(now);
+    assert!(url.as_str().contains("nonce="), "{url}");
+    assert!(url.as_str().contains("code_challenge="), "{url}");
+    let nonce = transaction.nonce.clone().unwrap();
+    assert!(!url.as_str().contains(&transaction.pkce_verifier));
+    let callback = submit_consent(url.as_str(), ADA, Decision::Authorize)
+        .await
+        .unwrap();
+    let code = query_param(&callback, "code").unwrap();
+    let (tokens, profile) = google
+        .finish(transaction, code, now)
+        .await
+        .expect("a login");
+    assert_eq!(profile.subject, ADA);
+    assert_eq!(profile.email.as_deref(), Some("ada@example.com"));
+    assert_eq!(profile.email_verified, Some(true));
+    assert_eq!(profile.name.as_deref(), Some("Ada Lovelace"));
+    assert!(tokens.refresh_token.is_some());
+    assert!(!nonce.is_empty());
+
+    for (how, words) in [
+        (IdTokenSpoil::BadSignature, "signature"),
+        (IdTokenSpoil::OtherAudience, "another application"),
+        (IdTokenSpoil::OtherIssuer, "another issuer"),
+        (IdTokenSpoil::Expired, "expired"),
+        (IdTokenSpoil::WrongNonce, "nonce"),
+        (IdTokenSpoil::NoNonce, "nonce"),
+    ] {
+        mock.inject_fault(FaultRule {
+            endpoint: Endpoint::GoogleToken,
+            times: 1,
+            fault: Fault::SpoilIdToken { how },
+        });
+        let (url, transaction) = google.begin(now);
+        let callback = submit_consent(url.as_str(), ADA, Decision::Authorize)
+            .await
+            .unwrap();
+        let code = query_param(&callback, "code").unwrap();
+        let refused = google
+            .finish(transaction, code, now)
+            .await
+            .expect_err(&format!("{how:?} must be refused"));
+        assert_eq!(refused.status, 400, "{how:?}");
+        assert!(
+            refused.detail.contains(words),
+            "{how:?}: {}",
+            refused.detail
+        );
+        assert!(refused.detail.contains("No session"), "{}", refused.detail);
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_keeps_no_rotation_and_revocation_ends_the_grant() {
+    let mock = MockDiscord::builder().spawn().await.unwrap();
+    let google = google(&mock).await;
+    let now = mock.clock().now_secs();
+    let (url, transaction) = google.begin(now);
+    let callback = submit_consent(url.as_str(), ADA, Decision::Authorize)
+        .await
+        .unwrap();
+    let code = query_param(&callback, "code").unwrap();
+    let (tokens, _) = google.finish(transaction, code, now).await.unwrap();
+    let refresh = tokens.refresh_token.unwrap();
+    let sessions::refresh::Refreshed::Tokens(refreshed) = google.refresh(&refresh, now).await
+    else {
+        panic!("the refresh succeeds");
+    };
+    assert_eq!(refreshed.refresh_token, None, "Google does not rotate");
+    google.revoke(&refresh).await;
+    assert!(matches!(
+        google.refresh(&refresh, now).await,
+        sessions::refresh::Refreshed::LoginEnded
+    ));
+    assert_eq!(mock.requests_to("/google/revoke").len(), 1);
+}
+
+#[tokio::test]
+async fn discovery_of_a_wrong_issuer_is_refused() {
+    let mock = MockDiscord::builder().spawn().await.unwrap();
+    let client = mock.google_client().unwrap();
+    let wrong = Google::discover(
+        &format!("{}/elsewhere", mock.base_url()),
+        client.client_id,
+        SecretString::from(client.client_secret),
+        REDIRECT,
+        Upstream::new().unwrap(),
+    )
+    .await;
+    assert!(wrong.is_err());
+}
