@@ -26,7 +26,7 @@ rate_limit = 1000000
 client_id = "mock-client-id"
 client_secret = "mock-client-secret"
 name = "OAuth2 Workshop"
-redirect_uris = ["http://127.0.0.1:$stage_port/auth"]
+redirect_uris = ["http://127.0.0.1:$stage_port/auth", "http://127.0.0.1:$stage_port/auth/discord"]
 TOML
 "$bin/mock-discord" --port "$mock_port" --auto-approve ada.lovelace --config "$work/mock.toml" >/dev/null &
 pids+=($!)
@@ -42,13 +42,20 @@ run_stage() {
     env -i PATH="$PATH" PORT="$stage_port" \
         DISCORD_BASE_URL="http://127.0.0.1:$mock_port" \
         DISCORD_CLIENT_ID=mock-client-id DISCORD_CLIENT_SECRET=mock-client-secret \
+        GOOGLE_ISSUER="http://127.0.0.1:$mock_port/google" \
+        GOOGLE_CLIENT_ID=mock-google-client-id.apps.googleusercontent.com \
+        GOOGLE_CLIENT_SECRET=mock-google-client-secret \
         SESSION_SECRET=a-load-test-secret-of-more-than-32-bytes \
         ${database:+DATABASE_URL="$database"} \
         "$bin/$name" >/dev/null 2>&1 &
     local pid=$!
     pids+=("$pid")
     wait_for_port "$stage_port"
-    "$bin/login-load" "http://127.0.0.1:$stage_port" --logins 10000
+    # Stage 3's /login is a page of providers; its Discord login starts at
+    # /login/discord.
+    local login_path=/login
+    [ "$name" = permissions ] && login_path=/login/discord
+    "$bin/login-load" "http://127.0.0.1:$stage_port" --logins 10000 --login-path "$login_path"
     echo "  peak RSS of $name${database:+ (${database%%:*})}: $(peak_mb "$pid") MB"
     kill "$pid"
     wait "$pid" 2>/dev/null || true

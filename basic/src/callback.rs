@@ -69,9 +69,12 @@ pub async fn complete(
     in_flight: &mut InFlight,
 ) -> Result<Tokens, Problem> {
     let accepted = check(app.provider.display_name, raw_query, in_flight)?;
+    exchange(app, accepted).await
+}
 
-    // 8. Trade the code, with the PKCE verifier, for tokens (§4.1.3), and
-    // 9. read the provider's answer (§5.1).
+/// 8. Trade the code, with the PKCE verifier, for tokens (§4.1.3), and
+/// 9. read the provider's answer (§5.1).
+pub async fn exchange(app: &App, accepted: Accepted) -> Result<Tokens, Problem> {
     let response = app
         .oauth
         .exchange_code(AuthorizationCode::new(accepted.code))

@@ -2,7 +2,9 @@
 //! key that seals tokens at rest, and the session timeouts.
 
 use crate::db::Db;
+use crate::google::Google;
 use crate::lookup::Lookups;
+use crate::providers::LoginProvider;
 use crate::settings::Settings;
 use crate::store::Timeouts;
 use crate::token_seal::TokenSeal;
@@ -21,10 +23,18 @@ pub struct PermissionsApp {
     pub timeouts: Timeouts,
     /// Offline (the embedded mock): its users arrive with permissions.
     pub offline: bool,
+    /// Google, when configured (offline: the mock's Google personality).
+    pub google: Option<Google>,
 }
 
 impl PermissionsApp {
-    pub fn new(app: App, db: Db, settings: &Settings, offline: bool) -> Arc<PermissionsApp> {
+    pub fn new(
+        app: App,
+        db: Db,
+        settings: &Settings,
+        offline: bool,
+        google: Option<Google>,
+    ) -> Arc<PermissionsApp> {
         Arc::new(PermissionsApp {
             seal: TokenSeal::new(&app.keys),
             app,
@@ -35,7 +45,22 @@ impl PermissionsApp {
                 lifetime: settings.session_lifetime,
             },
             offline,
+            google,
         })
+    }
+
+    /// The provider of this name, if the stage has it.
+    pub fn provider(&self, name: &str) -> Option<LoginProvider<'_>> {
+        self.providers().into_iter().find(|p| p.name() == name)
+    }
+
+    /// Every provider the stage logs in with, Discord first.
+    pub fn providers(&self) -> Vec<LoginProvider<'_>> {
+        let mut providers = vec![LoginProvider::Discord(&self.app)];
+        if let Some(google) = &self.google {
+            providers.push(LoginProvider::Google(google));
+        }
+        providers
     }
 }
 

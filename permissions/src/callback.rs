@@ -1,29 +1,44 @@
-//! `GET /auth`, stage 3: stage 1's checks and code exchange, then the user
-//! (found by provider and subject, or created), and a new server-side
-//! session.
+//! `GET /auth/{provider}`, stage 3: stage 1's checks, the mix-up check,
+//! the provider's exchange and profile, then the user (found by provider
+//! and subject, or created) and a new server-side session.
 
 use crate::app::PermissionsApp;
-use crate::users::LoginProfile;
 use crate::{cookie, offline, store, users};
-use basic::callback::complete;
 use basic::transaction::InFlight;
 use common::{Answer, Problem};
-use http::StatusCode;
-use serde_json::Value;
 use std::sync::Arc;
 
-/// The provider's name in the database.
-pub const DISCORD: &str = "discord";
-
-pub async fn auth(app: Arc<PermissionsApp>, raw_query: String, cookies: Option<String>) -> Answer {
+/// The callback of the provider named in the path.
+pub async fn auth(
+    app: Arc<PermissionsApp>,
+    name: String,
+    raw_query: String,
+    cookies: Option<String>,
+) -> Answer {
+    let Some(provider) = app.provider(&name) else {
+        return Err(unknown_provider(&name));
+    };
     let policy = app.app.cookies;
     let mut in_flight =
         InFlight::from_cookies(&app.app.keys, policy, cookies.as_deref(), app.app.now())?;
     let old_session = cookie::read(policy, cookies.as_deref())?;
     let logged_in = async {
-        let tokens = complete(&app.app, &raw_query, &mut in_flight).await?;
-        let login = who_logged_in(&app, &tokens.access_token).await?;
+        // Step 7, as in stage 1: a login of this browser, its state, iss.
+        let accepted = basic::callback::check(provider.display_name(), &raw_query, &mut in_flight)?;
+
+        // The mix-up attack (RFC 9700 §4.4): a login started with one
+        // provider whose answer arrives on another's path. Its code would
+        // go to the wrong token endpoint, with our credentials for it.
+        // Refused here, before any token request.
+        if accepted.transaction.issuer != provider.issuer() {
+            return Err(Problem::bad_request(format!(
+                "This login was not started with {}, but its answer came to /auth/{}: refused before any token request (a mix-up attack?). Start again at /login.",
+                provider.display_name(),
+                provider.name()
+            )));
+        }
         let now = app.app.now();
+        let (tokens, login) = provider.finish(accepted, now).await?;
         let starting = if app.offline {
             offline::starting_permissions(login.provider, &login.subject)
         } else {
@@ -35,8 +50,8 @@ pub async fn auth(app: Arc<PermissionsApp>, raw_query: String, cookies: Option<S
         // user's, or one an attacker planted) ends here, and the new one
         // gets a new id.
         if let Some(old) = old_session {
-            if let Some(old_tokens) = store::delete(&app.db, &app.seal, &old.hash()).await? {
-                crate::logout::revoke(&app, &old_tokens).await;
+            if let Some(held) = store::delete(&app.db, &app.seal, &old.hash()).await? {
+                crate::logout::revoke(&app, &held).await;
             }
         }
         let access_expires_at = tokens.expires_at.unwrap_or(now.saturating_add(3600));
@@ -54,7 +69,7 @@ pub async fn auth(app: Arc<PermissionsApp>, raw_query: String, cookies: Option<S
         let mut response = common::respond::see_other("/users/me");
         response.headers_mut().append(
             http::header::SET_COOKIE,
-            cookie::set(app.app.cookies, &id, app.timeouts.lifetime),
+            cookie::set(policy, &id, app.timeouts.lifetime),
         );
         Ok(response)
     };
@@ -62,35 +77,32 @@ pub async fn auth(app: Arc<PermissionsApp>, raw_query: String, cookies: Option<S
     in_flight.end_with(&app.app.keys, policy, answer)
 }
 
-/// Discord's `/users/@me`, once, for the subject (Discord's user id) and
-/// the name.
-async fn who_logged_in(app: &PermissionsApp, access_token: &str) -> Result<LoginProfile, Problem> {
-    let provider = app.app.provider.display_name;
-    let profile: Value = app
-        .app
-        .upstream
-        .get_json(&app.app.provider.api_url("/users/@me"), access_token)
-        .await
-        .map_err(|e| Problem::upstream(provider, &e))?;
-    let subject = profile["id"]
-        .as_str()
-        .filter(|id| !id.is_empty())
-        .ok_or_else(|| {
-            Problem::new(
-                StatusCode::BAD_GATEWAY,
-                format!("{provider}'s profile has no user id."),
-            )
-        })?
-        .to_string();
-    let display_name = profile["global_name"]
-        .as_str()
-        .or(profile["username"].as_str())
-        .unwrap_or(&subject)
-        .to_string();
-    Ok(LoginProfile {
-        provider: DISCORD,
-        subject,
-        display_name,
-        profile,
-    })
+/// 404, for a provider name this stage does not have.
+pub fn unknown_provider(name: &str) -> Problem {
+    Problem::new(
+        http::StatusCode::NOT_FOUND,
+        format!(
+            "No provider named {:?} here. /login lists the ones there are.",
+            basic::callback::clip(name)
+        ),
+    )
+}
+
+/// `GET /login/{provider}`: steps 1 and 2 with that provider, the login
+/// added to this browser's logins in progress.
+pub fn login(app: Arc<PermissionsApp>, name: String, cookies: Option<String>) -> Answer {
+    let Some(provider) = app.provider(&name) else {
+        return Err(unknown_provider(&name));
+    };
+    let cookies = cookies.as_deref();
+    let mut in_flight =
+        InFlight::from_cookies(&app.app.keys, app.app.cookies, cookies, app.app.now())?;
+    let (authorize_url, transaction) = provider.begin(app.app.now());
+    in_flight.start(transaction);
+    let mut response = common::respond::see_other(authorize_url.as_str());
+    response.headers_mut().append(
+        http::header::SET_COOKIE,
+        in_flight.to_cookie(&app.app.keys, app.app.cookies),
+    );
+    Ok(response)
 }

@@ -33,14 +33,34 @@ pub fn home(app: Arc<PermissionsApp>) -> Route {
         .boxed()
 }
 
-/// `GET /auth`: stage 1's checks and exchange, then a server-side session.
+/// `GET /login`: the providers, as buttons.
+pub fn login_page(app: Arc<PermissionsApp>) -> Route {
+    warp::path!("login")
+        .and(warp::get())
+        .and(with_permissions_app(app))
+        .map(home::login_page)
+        .boxed()
+}
+
+/// `GET /login/{provider}`: a login with that provider (404 for another).
+pub fn login(app: Arc<PermissionsApp>) -> Route {
+    warp::path!("login" / String)
+        .and(warp::get())
+        .and(with_permissions_app(app))
+        .and(cookie_header())
+        .map(|name, app, cookies| callback::login(app, name, cookies))
+        .boxed()
+}
+
+/// `GET /auth/{provider}`: that provider's callback: stage 1's checks, the
+/// mix-up check, the exchange, then a server-side session.
 pub fn callback(app: Arc<PermissionsApp>) -> Route {
-    basic::filters::callback_path()
+    warp::path!("auth" / String)
         .and(warp::get())
         .and(with_permissions_app(app))
         .and(raw_query())
         .and(cookie_header())
-        .then(callback::auth)
+        .then(|name, app, raw_query, cookies| callback::auth(app, name, raw_query, cookies))
         .boxed()
 }
 

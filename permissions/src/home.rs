@@ -9,10 +9,34 @@ use std::sync::Arc;
 
 #[derive(Template)]
 #[template(path = "home.html")]
-struct HomePage<'a> {
-    provider: &'a str,
+struct HomePage {
     /// Escaped by askama: a display name is chosen at the provider.
     user: Option<User>,
+}
+
+/// One button of the login page.
+struct Choice {
+    name: &'static str,
+    display_name: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    providers: Vec<Choice>,
+}
+
+/// `GET /login`: one button per provider.
+pub fn login_page(app: Arc<PermissionsApp>) -> Answer {
+    let providers = app
+        .providers()
+        .iter()
+        .map(|p| Choice {
+            name: p.name(),
+            display_name: p.display_name(),
+        })
+        .collect();
+    common::respond::page(&LoginPage { providers })
 }
 
 /// Reads the session without refreshing or touching it: showing a name
@@ -26,8 +50,5 @@ pub async fn page(app: Arc<PermissionsApp>, cookies: Option<String>) -> Answer {
             }
         }
     }
-    common::respond::page(&HomePage {
-        provider: app.app.provider.display_name,
-        user,
-    })
+    common::respond::page(&HomePage { user })
 }

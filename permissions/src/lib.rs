@@ -40,6 +40,7 @@ pub mod logout;
 pub mod lookup;
 pub mod offline;
 pub mod profile;
+pub mod providers;
 pub mod refresh;
 pub mod session_id;
 pub mod settings;
@@ -63,8 +64,9 @@ pub fn routes(
     app: Arc<PermissionsApp>,
 ) -> impl Filter<Extract = (Answer,), Error = Infallible> + Clone {
     let logging_in = filters::home(app.clone())
-        // Stage 1's login, unchanged.
-        .or(basic::filters::login(app.app.clone()))
+        .or(filters::login_page(app.clone()))
+        .unify()
+        .or(filters::login(app.clone()))
         .unify()
         .or(filters::callback(app.clone()))
         .unify();

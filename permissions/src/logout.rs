@@ -4,8 +4,8 @@
 
 use crate::app::PermissionsApp;
 use crate::guard::CurrentUser;
+use crate::store::HeldTokens;
 use crate::{cookie, store};
-use basic::tokens::Tokens;
 use common::Answer;
 use std::sync::Arc;
 
@@ -35,12 +35,14 @@ fn logged_out(app: &PermissionsApp) -> Answer {
     Ok(response)
 }
 
-/// Stage 2's revocation, for tokens from a session row.
-pub async fn revoke(app: &PermissionsApp, tokens: &Tokens) {
-    sessions::logout::revoke(
-        &app.app,
-        &tokens.access_token,
-        tokens.refresh_token.as_deref(),
-    )
-    .await;
+/// Revocation at the provider that issued the tokens (stage 2's, for
+/// Discord).
+pub async fn revoke(app: &PermissionsApp, held: &HeldTokens) {
+    match app.provider(&held.provider) {
+        Some(provider) => provider.revoke(&held.tokens).await,
+        None => tracing::warn!(
+            provider = %held.provider,
+            "a session of a provider this stage no longer has: not revoked there"
+        ),
+    }
 }

@@ -9,7 +9,8 @@ use common::StageInfo;
 use permissions::app::PermissionsApp;
 use permissions::cli::{self, Command};
 use permissions::db::{describe, Db};
-use permissions::settings::Settings;
+use permissions::google::Google;
+use permissions::settings::{GoogleCredentials, Settings};
 use std::process::ExitCode;
 
 /// Stage 3 of the OAuth2 workshop: users, permissions and server-side
@@ -29,15 +30,37 @@ async fn main() -> ExitCode {
     let stage = StageInfo {
         name: "permissions",
         title: "stage 3: users, permissions and server-side sessions",
-        callback_path: basic::filters::CALLBACK_PATH,
-        google_callback_path: None,
+        callback_path: "/auth/discord",
+        google_callback_path: Some("/auth/google"),
     };
-    run_with(stage, |app, config, _mock_google| async move {
+    run_with(stage, |app, config, mock_google| async move {
         let settings = Settings::from_env()?;
         let db = Db::connect(&settings.database_url)
             .await
             .map_err(|e| StartupError::Stage(e.to_string()))?;
         let offline = matches!(config.provider, ProviderSetup::Offline);
+        let google = match GoogleCredentials::from_lookup(|n| std::env::var(n).ok(), !offline)? {
+            Some(online) => online,
+            None => {
+                let mock = mock_google.ok_or_else(|| {
+                    StartupError::Stage("offline, but the mock has no Google personality".into())
+                })?;
+                GoogleCredentials {
+                    client_id: mock.client_id,
+                    client_secret: mock.client_secret,
+                    issuer: mock.issuer,
+                }
+            }
+        };
+        let google = Google::discover(
+            &google.issuer,
+            google.client_id,
+            google.client_secret,
+            &config.public_url_for("/auth/google"),
+            app.upstream.clone(),
+        )
+        .await
+        .map_err(|e| StartupError::Stage(e.to_string()))?;
         let mut banner = vec![format!("Database: {}.", describe(&settings.database_url))];
         if offline {
             banner.push(
@@ -45,7 +68,8 @@ async fn main() -> ExitCode {
                     .into(),
             );
         }
-        let app = PermissionsApp::new(app, db, &settings, offline);
+        banner.push(format!("Google: {} (discovered).", google.issuer));
+        let app = PermissionsApp::new(app, db, &settings, offline, Some(google));
         Ok(Built {
             routes: permissions::routes(app),
             banner,

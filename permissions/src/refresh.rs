@@ -16,7 +16,7 @@ use crate::store::{self, SessionRow};
 use basic::tokens::Tokens;
 use common::Problem;
 use http::StatusCode;
-use sessions::refresh::{ask_provider, Refreshed};
+use sessions::refresh::Refreshed;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -71,7 +71,11 @@ async fn redeem(app: &PermissionsApp, row: &SessionRow) -> Result<(), Problem> {
         store::delete(&app.db, &app.seal, &row.id_hash).await?;
         return Err(session_over(app));
     };
-    match ask_provider(&app.app, refresh_token.clone()).await {
+    let Some(provider) = app.provider(&row.provider) else {
+        store::delete(&app.db, &app.seal, &row.id_hash).await?;
+        return Err(session_over(app));
+    };
+    match provider.refresh(refresh_token.clone(), app.app.now()).await {
         Refreshed::Tokens(new) => {
             let now = app.app.now();
             let expires_at = new.expires_at.unwrap_or(now.saturating_add(3600));

@@ -16,6 +16,82 @@ pub const DEFAULT_SESSION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600
 /// far from overflowing.
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(366 * 24 * 3600);
 
+/// Google's issuer, where its discovery document lives.
+pub const DEFAULT_GOOGLE_ISSUER: &str = "https://accounts.google.com";
+
+/// Google's credentials, when given (both, or neither).
+#[derive(Debug, Clone)]
+pub struct GoogleCredentials {
+    pub client_id: String,
+    pub client_secret: secrecy::SecretString,
+    pub issuer: String,
+}
+
+impl GoogleCredentials {
+    /// `GOOGLE_CLIENT_ID` and `GOOGLE_CLIENT_SECRET`, read like Discord's:
+    /// both unset is offline (the mock's Google), one alone an error. And
+    /// the two providers go online together or not at all: Discord online
+    /// with an offline Google would mix a real provider with a fake one in
+    /// one user table, silently.
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+        discord_online: bool,
+    ) -> Result<Option<GoogleCredentials>, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let credentials = match (get("GOOGLE_CLIENT_ID"), get("GOOGLE_CLIENT_SECRET")) {
+            (Some(client_id), Some(client_secret)) => Some(GoogleCredentials {
+                client_id: client_id.trim().to_string(),
+                client_secret: secrecy::SecretString::from(client_secret.trim().to_string()),
+                issuer: google_issuer(get("GOOGLE_ISSUER"))?,
+            }),
+            (Some(_), None) => {
+                return Err(problem(
+                    "GOOGLE_CLIENT_SECRET",
+                    "is missing, but GOOGLE_CLIENT_ID is set: set both for a real Google client, or neither for the offline mock".into(),
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(problem(
+                    "GOOGLE_CLIENT_ID",
+                    "is missing, but GOOGLE_CLIENT_SECRET is set: set both for a real Google client, or neither for the offline mock".into(),
+                ))
+            }
+            (None, None) => None,
+        };
+        match (discord_online, credentials.is_some()) {
+            (true, false) => Err(problem(
+                "GOOGLE_CLIENT_ID",
+                "is unset while Discord is online: stage 3 logs in with both providers, so set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET too, or unset Discord's to run both offline".into(),
+            )),
+            (false, true) => Err(problem(
+                "DISCORD_CLIENT_ID",
+                "is unset while Google is online: stage 3 logs in with both providers, so set DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET too, or unset Google's to run both offline".into(),
+            )),
+            _ => Ok(credentials),
+        }
+    }
+}
+
+/// `GOOGLE_ISSUER`: a URL, https unless on this machine (the token request
+/// carries the client secret; the keys that sign ID tokens come from it).
+fn google_issuer(value: Option<String>) -> Result<String, ConfigError> {
+    let Some(value) = value else {
+        return Ok(DEFAULT_GOOGLE_ISSUER.to_string());
+    };
+    let issuer = value.trim().trim_end_matches('/').to_string();
+    let url = url::Url::parse(&issuer)
+        .map_err(|e| problem("GOOGLE_ISSUER", format!("is not a URL ({e}): {value:?}")))?;
+    let secure =
+        url.scheme() == "https" || (url.scheme() == "http" && common::config::is_loopback(&url));
+    if !secure {
+        return Err(problem(
+            "GOOGLE_ISSUER",
+            format!("must be https:// unless it is a loopback address (got {value:?})"),
+        ));
+    }
+    Ok(issuer)
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub database_url: String,
@@ -94,6 +170,57 @@ fn duration(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn google(
+        vars: &[(&str, &str)],
+        discord_online: bool,
+    ) -> Result<Option<GoogleCredentials>, ConfigError> {
+        let vars: std::collections::HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        GoogleCredentials::from_lookup(|name| vars.get(name).cloned(), discord_online)
+    }
+
+    #[test]
+    fn google_goes_online_with_discord_or_not_at_all() {
+        assert!(google(&[], false).unwrap().is_none());
+        let both = [
+            ("GOOGLE_CLIENT_ID", "id"),
+            ("GOOGLE_CLIENT_SECRET", "secret"),
+        ];
+        let online = google(&both, true).unwrap().unwrap();
+        assert_eq!(online.issuer, DEFAULT_GOOGLE_ISSUER);
+        assert_eq!(
+            google(&both, false).unwrap_err().variable,
+            "DISCORD_CLIENT_ID"
+        );
+        assert_eq!(google(&[], true).unwrap_err().variable, "GOOGLE_CLIENT_ID");
+        assert_eq!(
+            google(&[("GOOGLE_CLIENT_ID", "id")], true)
+                .unwrap_err()
+                .variable,
+            "GOOGLE_CLIENT_SECRET"
+        );
+        assert!(!format!("{online:?}").contains("secret\""), "{online:?}");
+        let with_issuer = |issuer: &str| {
+            let mut vars = both.to_vec();
+            vars.push(("GOOGLE_ISSUER", issuer));
+            google(&vars, true)
+        };
+        assert_eq!(
+            with_issuer("http://accounts.example").unwrap_err().variable,
+            "GOOGLE_ISSUER"
+        );
+        assert_eq!(
+            with_issuer("not a url").unwrap_err().variable,
+            "GOOGLE_ISSUER"
+        );
+        let local = with_issuer("http://127.0.0.1:5001/google/")
+            .unwrap()
+            .unwrap();
+        assert_eq!(local.issuer, "http://127.0.0.1:5001/google");
+    }
     use std::collections::HashMap;
 
     fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {

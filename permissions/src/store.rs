@@ -152,15 +152,36 @@ pub async fn find_many(
 
 /// The sealed tokens of a session, opened.
 pub async fn tokens(db: &Db, seal: &TokenSeal, id_hash: &str) -> Result<Option<Tokens>, Problem> {
-    let row = sqlx::query("SELECT sealed_tokens FROM sessions WHERE id_hash = $1")
+    Ok(provider_tokens(db, seal, id_hash)
+        .await?
+        .map(|held| held.tokens))
+}
+
+/// A session's tokens, with the provider that issued them (to refresh or
+/// revoke them there).
+#[derive(Debug)]
+pub struct HeldTokens {
+    pub provider: String,
+    pub tokens: Tokens,
+}
+
+async fn provider_tokens(
+    db: &Db,
+    seal: &TokenSeal,
+    id_hash: &str,
+) -> Result<Option<HeldTokens>, Problem> {
+    let row = sqlx::query("SELECT provider, sealed_tokens FROM sessions WHERE id_hash = $1")
         .bind(id_hash)
         .fetch_optional(&db.pool)
         .await
         .map_err(unavailable)?;
-    match row {
-        Some(row) => Ok(seal.open(&column::<String>(&row, "sealed_tokens")?, id_hash)),
-        None => Ok(None),
-    }
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let provider: String = column(&row, "provider")?;
+    Ok(seal
+        .open(&column::<String>(&row, "sealed_tokens")?, id_hash)
+        .map(|tokens| HeldTokens { provider, tokens }))
 }
 
 /// Records activity: moves the idle expiry, at most once a minute.
@@ -179,8 +200,12 @@ pub async fn touch(db: &Db, session: &SessionRow, now: u64, idle: Duration) -> R
 }
 
 /// Ends one session. Returns its tokens, for revocation, if it existed.
-pub async fn delete(db: &Db, seal: &TokenSeal, id_hash: &str) -> Result<Option<Tokens>, Problem> {
-    let tokens = tokens(db, seal, id_hash).await?;
+pub async fn delete(
+    db: &Db,
+    seal: &TokenSeal,
+    id_hash: &str,
+) -> Result<Option<HeldTokens>, Problem> {
+    let tokens = provider_tokens(db, seal, id_hash).await?;
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
         .bind(id_hash)
         .execute(&db.pool)
@@ -194,17 +219,22 @@ pub async fn delete_all_of(
     db: &Db,
     seal: &TokenSeal,
     user_id: i64,
-) -> Result<Vec<Tokens>, Problem> {
-    let rows = sqlx::query("SELECT id_hash, sealed_tokens FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_all(&db.pool)
-        .await
-        .map_err(unavailable)?;
+) -> Result<Vec<HeldTokens>, Problem> {
+    let rows =
+        sqlx::query("SELECT id_hash, provider, sealed_tokens FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&db.pool)
+            .await
+            .map_err(unavailable)?;
     let mut tokens = Vec::new();
     for row in &rows {
         let id_hash: String = column(row, "id_hash")?;
+        let provider: String = column(row, "provider")?;
         if let Some(opened) = seal.open(&column::<String>(row, "sealed_tokens")?, &id_hash) {
-            tokens.push(opened);
+            tokens.push(HeldTokens {
+                provider,
+                tokens: opened,
+            });
         }
     }
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")

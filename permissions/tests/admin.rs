@@ -3,7 +3,6 @@
 
 mod support;
 
-use common::testing::Browser;
 use mock_discord::{MockConfig, MockDiscord, User};
 use permissions::users;
 use support::*;
@@ -23,7 +22,7 @@ async fn the_api_grants_and_revokes_for_admins_only(backend: Backend) {
     let state = state(&mock, db);
     let mut ada = logged_in_browser(stage(&state), &ADA).await;
     let mut nelly = logged_in_browser(stage(&state), &NELLY).await;
-    let mut anonymous = Browser::new(stage(&state));
+    let mut anonymous = support::browser(stage(&state));
     let nelly_id = user_id(&state, &NELLY).await;
     let path = format!("/admin/api/users/{nelly_id}/permissions/privileged");
 

@@ -5,7 +5,7 @@
 
 mod support;
 
-use common::testing::chromium::{body_text, click, consent_as, serve, wait_for_path, Driver};
+use common::testing::chromium::{body_text, click, consent_as, serve_at, wait_for_path, Driver};
 use fantoccini::{Client, Locator};
 use permissions::app::PermissionsApp;
 use permissions::settings::Settings;
@@ -15,6 +15,8 @@ use support::*;
 async fn log_in(client: &Client, base: &str, user: &str) {
     client.goto(&format!("{base}/")).await.unwrap();
     click(client, Locator::Id("login")).await;
+    // The login page: one button per provider.
+    click(client, Locator::Id("login-discord")).await;
     consent_as(client, user).await;
     wait_for_path(client, "/users/me").await;
 }
@@ -28,9 +30,16 @@ async fn json_at(client: &Client, url: &str) -> Value {
 async fn an_admin_grants_admin_in_the_browser() {
     let driver = Driver::start().await;
     let (_, db) = database(Backend::Sqlite).await;
-    let (_mock, base) =
-        serve(|app| permissions::routes(PermissionsApp::new(app, db, &Settings::default(), true)))
-            .await;
+    let (_mock, base) = serve_at("/auth/discord", |app| {
+        permissions::routes(PermissionsApp::new(
+            app,
+            db,
+            &Settings::default(),
+            true,
+            None,
+        ))
+    })
+    .await;
 
     // Grace logs in once: she exists, and may not see /admin.
     let grace = driver.browser().await;

@@ -3,7 +3,6 @@
 
 mod support;
 
-use common::testing::Browser;
 use permissions::db::Db;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -15,7 +14,7 @@ async fn an_unreachable_database_is_503() {
     // Nothing listens on port 1.
     let db = Db::connect_lazy("postgres://postgres@127.0.0.1:1/permissions").unwrap();
     let state = state(&mock, db);
-    let mut browser = Browser::new(stage(&state));
+    let mut browser = support::browser(stage(&state));
     browser.set_cookie("session", Some(&"A".repeat(43)));
     // (Each waits for the pool to give up, a few seconds.)
     for path in ["/privileged", "/"] {

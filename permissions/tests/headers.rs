@@ -4,14 +4,14 @@
 
 mod support;
 
-use common::testing::{missing_security_headers, Browser};
+use common::testing::missing_security_headers;
 use support::*;
 
 async fn every_answer_carries_the_security_headers(backend: Backend) {
     let mock = mock().await;
     let (_, db) = database(backend).await;
     let state = state(&mock, db);
-    let mut anonymous = Browser::new(stage(&state));
+    let mut anonymous = support::browser(stage(&state));
     let mut answers = vec![
         ("/ anonymous", anonymous.get("/").await),
         ("/admin anonymous", anonymous.get("/admin").await),
@@ -19,7 +19,7 @@ async fn every_answer_carries_the_security_headers(backend: Backend) {
     ];
     let mut nelly = logged_in_browser(stage(&state), &NELLY).await;
     answers.push(("/admin as nelly", nelly.get("/admin").await));
-    let mut ada = Browser::new(stage(&state));
+    let mut ada = support::browser(stage(&state));
     answers.push(("/auth", ada.login(&ADA).await));
     for path in [
         "/",

@@ -22,7 +22,13 @@ use support::*;
 fn any_cookie_header_gets_a_clear_answer() {
     let (runtime, _provider, app) = world();
     let (_, db) = runtime.block_on(database(Backend::Sqlite));
-    let routes = permissions::routes(PermissionsApp::new(app, db, &Settings::default(), false));
+    let routes = permissions::routes(PermissionsApp::new(
+        app,
+        db,
+        &Settings::default(),
+        false,
+        None,
+    ));
     let mut runner = TestRunner::new(config());
     runner
         .run(&cookie_header(), |cookies| {
@@ -35,7 +41,7 @@ fn any_cookie_header_gets_a_clear_answer() {
                     ("GET", "/privileged"),
                     ("GET", "/users/me"),
                     ("GET", "/admin/users"),
-                    ("GET", "/auth?code=c&state=s"),
+                    ("GET", "/auth/discord?code=c&state=s"),
                     ("POST", "/logout"),
                 ] {
                     let response = warp::test::request()
@@ -56,7 +62,13 @@ fn any_cookie_header_gets_a_clear_answer() {
 fn any_token_response_or_profile_gets_a_clear_answer() {
     let (runtime, provider, app) = world();
     let (_, db) = runtime.block_on(database(Backend::Sqlite));
-    let routes = permissions::routes(PermissionsApp::new(app, db, &Settings::default(), false));
+    let routes = permissions::routes(PermissionsApp::new(
+        app,
+        db,
+        &Settings::default(),
+        false,
+        None,
+    ));
     let mut runner = TestRunner::new(config());
     runner
         .run(&(token_answer(), profile_answer()), |(token, profile)| {
@@ -64,8 +76,11 @@ fn any_token_response_or_profile_gets_a_clear_answer() {
             provider.answer_profile(profile);
             runtime.block_on(async {
                 let mut browser = Browser::new(routes.clone());
-                let state = query_param(&location(&browser.get("/login").await), "state").unwrap();
-                let callback = browser.get(&format!("/auth?code=c&state={state}")).await;
+                let state =
+                    query_param(&location(&browser.get("/login/discord").await), "state").unwrap();
+                let callback = browser
+                    .get(&format!("/auth/discord?code=c&state={state}"))
+                    .await;
                 check("the callback", &callback)?;
                 for path in ["/users/me", "/privileged"] {
                     check(path, &browser.get(path).await)?;

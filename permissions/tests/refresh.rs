@@ -4,7 +4,6 @@
 
 mod support;
 
-use common::testing::Browser;
 use mock_discord::{Endpoint, Fault, FaultRule};
 use permissions::app::PermissionsApp;
 use permissions::db::Db;
@@ -60,7 +59,7 @@ async fn two_instances_refresh_once(backend: Backend) {
     let a = state_with(&mock, db, &long_sessions());
     let second_pool = Db::connect(&url).await.unwrap();
     // The same SESSION_SECRET: instance B opens what A sealed.
-    let b = PermissionsApp::new(a.app.clone(), second_pool, &long_sessions(), true);
+    let b = PermissionsApp::new(a.app.clone(), second_pool, &long_sessions(), true, None);
     let browser = logged_in_browser(stage(&a), &GRACE).await;
     let cookie = format!("session={}", browser.cookie("session").unwrap());
     mock.advance_clock(Duration::from_secs(WEEK));
@@ -85,7 +84,7 @@ async fn two_instances_refresh_once(backend: Backend) {
     }
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
     assert_eq!(refreshes(&mock), 1, "one refresh across both instances");
-    let mut after = Browser::new(stage(&b));
+    let mut after = support::browser(stage(&b));
     after.set_cookie("session", Some(cookie.trim_start_matches("session=")));
     assert_eq!(after.get("/privileged").await.status(), 200);
     assert_eq!(refreshes(&mock), 1);

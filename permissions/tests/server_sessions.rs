@@ -4,7 +4,6 @@
 
 mod support;
 
-use common::testing::Browser;
 use permissions::settings::Settings;
 use permissions::{store, users};
 use sha2::{Digest, Sha256};
@@ -65,7 +64,7 @@ async fn logging_in_again_replaces_any_session_the_browser_had(backend: Backend)
     // browser (a subdomain, a shared computer).
     let attacker = logged_in_browser(stage(&state), &NELLY).await;
     let planted = attacker.cookie("session").unwrap().to_string();
-    let mut victim = Browser::new(stage(&state));
+    let mut victim = support::browser(stage(&state));
     victim.set_cookie("session", Some(&planted));
     let login = victim.login(&GRACE).await;
     assert_eq!(login.status(), 303);
@@ -73,7 +72,7 @@ async fn logging_in_again_replaces_any_session_the_browser_had(backend: Backend)
     assert_ne!(fresh, planted, "a login always gets a new session id");
 
     // The planted id no longer works for anyone.
-    let mut replay = Browser::new(stage(&state));
+    let mut replay = support::browser(stage(&state));
     replay.set_cookie("session", Some(&planted));
     assert_eq!(replay.get("/users/me").await.status(), 401);
     assert_eq!(texts(&db, "SELECT id_hash FROM sessions").await.len(), 1);
@@ -81,7 +80,7 @@ async fn logging_in_again_replaces_any_session_the_browser_had(backend: Backend)
     assert_eq!(mock.requests_to("/api/oauth2/token/revoke").len(), 1);
 
     // An id the server never issued is not adopted either.
-    let mut guessed = Browser::new(stage(&state));
+    let mut guessed = support::browser(stage(&state));
     let made_up = "A".repeat(43);
     guessed.set_cookie("session", Some(&made_up));
     guessed.login(&GRACE).await;
@@ -122,7 +121,7 @@ async fn the_absolute_timeout_ends_even_a_busy_session(backend: Backend) {
     // 2 h 5 min after login, busy or not: over. The cookie's Max-Age does
     // not matter; a copy replayed is refused just the same.
     mock.advance_clock(Duration::from_secs(25 * MINUTE));
-    let mut replay = Browser::new(stage(&state));
+    let mut replay = support::browser(stage(&state));
     replay.set_cookie("session", Some(&copied));
     assert_eq!(replay.get("/privileged").await.status(), 401);
     assert_eq!(browser.get("/privileged").await.status(), 401);
@@ -169,7 +168,7 @@ async fn logout_everywhere_ends_every_session_of_the_user(backend: Backend) {
     );
     assert_eq!(mock.requests_to("/api/oauth2/token/revoke").len(), 2);
     // Anonymous: nothing to end.
-    let mut nobody = Browser::new(stage(&state));
+    let mut nobody = support::browser(stage(&state));
     let anonymous = nobody.request("POST", "/logout/all", SAME_ORIGIN).await;
     assert_eq!(anonymous.status(), 401);
 }
@@ -230,7 +229,7 @@ async fn who_may_see_what(backend: Backend) {
     let mock = mock().await;
     let (_, db) = database(backend).await;
     let state = state(&mock, db);
-    let mut anonymous = Browser::new(stage(&state));
+    let mut anonymous = support::browser(stage(&state));
     let mut nelly = logged_in_browser(stage(&state), &NELLY).await;
     let mut grace = logged_in_browser(stage(&state), &GRACE).await;
     let mut ada = logged_in_browser(stage(&state), &ADA).await;
@@ -264,8 +263,8 @@ async fn a_secure_session_cookie_is_a_host_cookie(backend: Backend) {
     let (_, db) = database(backend).await;
     let mut app = common::App::for_mock(&mock, REDIRECT);
     app.cookies = common::CookiePolicy { secure: true };
-    let state = permissions::app::PermissionsApp::new(app, db, &Settings::default(), true);
-    let mut browser = Browser::new(stage(&state));
+    let state = permissions::app::PermissionsApp::new(app, db, &Settings::default(), true, None);
+    let mut browser = support::browser(stage(&state));
     let login = browser.login(&GRACE).await;
     let set = login
         .headers()
@@ -278,7 +277,7 @@ async fn a_secure_session_cookie_is_a_host_cookie(backend: Backend) {
     assert!(!set.contains("Domain"), "{set}");
     assert_eq!(browser.get("/privileged").await.status(), 200);
     let id = browser.cookie("__Host-session").unwrap().to_string();
-    let mut unprefixed = Browser::new(stage(&state));
+    let mut unprefixed = support::browser(stage(&state));
     unprefixed.set_cookie("session", Some(&id));
     assert_eq!(unprefixed.get("/privileged").await.status(), 401);
 }

@@ -3,7 +3,7 @@
 
 mod support;
 
-use common::testing::{assert_things_to_try_are, Browser};
+use common::testing::assert_things_to_try_are;
 use std::process::Command;
 use support::*;
 
@@ -69,7 +69,7 @@ async fn step_3_copy_the_cookie_then_log_out() {
     let mut browser = logged_in_browser(stage(&state), &GRACE).await;
     let copied = browser.cookie("session").unwrap().to_string();
     browser.request("POST", "/logout", SAME_ORIGIN).await;
-    let mut curl = Browser::new(stage(&state));
+    let mut curl = support::browser(stage(&state));
     curl.set_cookie("session", Some(&copied));
     let replayed = curl.get("/users/me").await;
     assert_eq!(replayed.status(), 401);

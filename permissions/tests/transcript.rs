@@ -5,7 +5,7 @@
 
 mod support;
 
-use common::testing::{Body, Browser, Transcript};
+use common::testing::{Body, Transcript};
 use support::*;
 
 const SHOWN: &[&str] = &["location", "set-cookie"];
@@ -16,12 +16,12 @@ async fn grant_revoke_and_logout(backend: Backend) {
     let state = state(&mock, db);
     let mut t = Transcript::new(&mock);
 
-    let mut grace = Browser::new(stage(&state));
+    let mut grace = support::browser(stage(&state));
     let login = grace.login(&GRACE).await;
     let session = grace.cookie("session").unwrap().to_string();
     t.redact.hide(&session, "Grace's session id");
     t.response(
-        "1. Grace logs in: GET /auth?code&state&iss",
+        "1. Grace logs in: GET /auth/discord?code&state&iss",
         &login,
         SHOWN,
         Body::Raw,
@@ -65,7 +65,7 @@ async fn grant_revoke_and_logout(backend: Backend) {
     let copied = session.clone();
     let logout = grace.request("POST", "/logout", SAME_ORIGIN).await;
     t.response("6. Grace: POST /logout", &logout, SHOWN, Body::Raw);
-    let mut thief = Browser::new(stage(&state));
+    let mut thief = support::browser(stage(&state));
     thief.set_cookie("session", Some(&copied));
     let replayed = thief.get("/admin").await;
     t.response(

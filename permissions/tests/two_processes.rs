@@ -20,8 +20,10 @@ struct Instance {
 async fn instance(mock: &MockHandle, database_url: &str) -> Instance {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    mock.register_redirect_uri(&format!("{base}/auth"));
+    mock.register_redirect_uri(&format!("{base}/auth/discord"));
+    mock.register_google_redirect_uri(&format!("{base}/auth/google"));
     let client = mock.client();
+    let google = mock.google_client().unwrap();
     let process = ChildProcess::spawn(
         Command::new(env!("CARGO_BIN_EXE_permissions"))
             .env("PORT", port.to_string())
@@ -30,6 +32,9 @@ async fn instance(mock: &MockHandle, database_url: &str) -> Instance {
             .env("DISCORD_BASE_URL", mock.base_url())
             .env("DISCORD_CLIENT_ID", &client.client_id)
             .env("DISCORD_CLIENT_SECRET", &client.client_secret)
+            .env("GOOGLE_ISSUER", mock.google_issuer())
+            .env("GOOGLE_CLIENT_ID", &google.client_id)
+            .env("GOOGLE_CLIENT_SECRET", &google.client_secret)
             .env(
                 "SESSION_SECRET",
                 "the-same-secret-on-every-instance-0123456789",

@@ -92,16 +92,29 @@ where
     F: warp::Filter + Clone + Send + Sync + 'static,
     F::Extract: warp::Reply,
 {
+    serve_at("/auth", make_routes).await
+}
+
+/// [`serve`], for a stage whose Discord callback is `callback_path`
+/// (stage 3: `/auth/discord`).
+pub async fn serve_at<F>(
+    callback_path: &str,
+    make_routes: impl FnOnce(App) -> F,
+) -> (MockHandle, String)
+where
+    F: warp::Filter + Clone + Send + Sync + 'static,
+    F::Extract: warp::Reply,
+{
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
         .expect("a port");
     let base = format!("http://{}", listener.local_addr().expect("an address"));
     let mock = MockDiscord::builder()
-        .redirect_uri(format!("{base}/auth"))
+        .redirect_uri(format!("{base}{callback_path}"))
         .spawn()
         .await
         .expect("the mock starts");
-    let routes = make_routes(App::for_mock(&mock, &format!("{base}/auth")));
+    let routes = make_routes(App::for_mock(&mock, &format!("{base}{callback_path}")));
     tokio::spawn(warp::serve(routes).incoming(listener).run());
     (mock, base)
 }

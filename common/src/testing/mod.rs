@@ -34,6 +34,8 @@ impl<T: Filter<Extract = (Answer,), Error = Infallible> + Clone + Send + Sync + 
 pub struct Browser<F> {
     routes: F,
     cookies: BTreeMap<String, String>,
+    /// Where a login starts: `/login`, or stage 3's `/login/discord`.
+    login_path: String,
 }
 
 impl<F> Browser<F>
@@ -45,7 +47,14 @@ where
         Browser {
             routes,
             cookies: BTreeMap::new(),
+            login_path: "/login".into(),
         }
+    }
+
+    /// A browser whose logins start at `path` (stage 3: `/login/google`).
+    pub fn logging_in_at(mut self, path: &str) -> Self {
+        self.login_path = path.to_string();
+        self
     }
 
     /// The `Cookie` header this browser would send.
@@ -125,8 +134,9 @@ where
     /// `decision`): returns the callback path with its query, not yet
     /// visited.
     pub async fn login_until_callback(&mut self, user: &str, decision: Decision) -> String {
-        let login = self.get("/login").await;
-        assert_eq!(login.status(), 303, "/login must redirect");
+        let login_path = self.login_path.clone();
+        let login = self.get(&login_path).await;
+        assert_eq!(login.status(), 303, "{login_path} must redirect");
         let authorize_url = location(&login);
         let callback = submit_consent(&authorize_url, user, decision)
             .await
@@ -145,7 +155,16 @@ where
 /// (stage 2 or 3): the callback answered 303 to `/users/me` and set the
 /// `session` cookie.
 pub async fn logged_in_browser<F: StageRoutes>(routes: F, user: &str) -> Browser<F> {
-    let mut browser = Browser::new(routes);
+    logged_in_browser_at(routes, "/login", user).await
+}
+
+/// [`logged_in_browser`], starting the login at `login_path`.
+pub async fn logged_in_browser_at<F: StageRoutes>(
+    routes: F,
+    login_path: &str,
+    user: &str,
+) -> Browser<F> {
+    let mut browser = Browser::new(routes).logging_in_at(login_path);
     let response = browser.login(user).await;
     assert_eq!(response.status(), 303, "{:?}", response.body());
     assert_eq!(location(&response), "/users/me");

@@ -66,11 +66,20 @@ pub async fn log_in_over_http(base: &str, user: &str) -> String {
             .expect("a text cookie");
         set.split(';').next().unwrap_or_default().to_string()
     };
-    let login = http
+    let mut login = http
         .get(format!("{base}/login"))
         .send()
         .await
         .expect("GET /login");
+    // Stage 3's /login is a page of providers; its Discord button leads to
+    // /login/discord.
+    if login.status() == reqwest::StatusCode::OK {
+        login = http
+            .get(format!("{base}/login/discord"))
+            .send()
+            .await
+            .expect("GET /login/discord");
+    }
     let transaction = first_cookie(&login);
     let authorize = login.headers()[http::header::LOCATION]
         .to_str()

@@ -44,6 +44,9 @@ struct Args {
     /// Measure the mock alone: authorize, token, /users/@me.
     #[arg(long)]
     mock_only: bool,
+    /// Where a login starts (stage 3: `/login/discord`).
+    #[arg(long, default_value = "/login")]
+    login_path: String,
 }
 
 /// What went wrong with one login, by kind.
@@ -66,7 +69,7 @@ async fn main() -> ExitCode {
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..args.concurrency.max(1) {
-        let (http, base) = (http.clone(), base.clone());
+        let (http, base, login_path) = (http.clone(), base.clone(), args.login_path.clone());
         let (count, latencies, failures) =
             (started_count.clone(), latencies.clone(), failures.clone());
         let (limit, mock_only) = (args.logins, args.mock_only);
@@ -76,7 +79,7 @@ async fn main() -> ExitCode {
                 let outcome = if mock_only {
                     mock_share(&http, &base).await
                 } else {
-                    login(&http, &base).await
+                    login(&http, &base, &login_path).await
                 };
                 match outcome {
                     Ok(()) => lock(&latencies).push(begun.elapsed()),
@@ -123,8 +126,8 @@ async fn main() -> ExitCode {
 }
 
 /// One login as a browser does it.
-async fn login(http: &Client, stage: &str) -> Result<(), Failure> {
-    let start = get(http, &format!("{stage}/login"), None).await?;
+async fn login(http: &Client, stage: &str, login_path: &str) -> Result<(), Failure> {
+    let start = get(http, &format!("{stage}{login_path}"), None).await?;
     expect(&start, StatusCode::SEE_OTHER, "GET /login")?;
     let transaction = first_cookie(&start).ok_or("GET /login: no Set-Cookie")?;
     let authorize = location(&start).ok_or("GET /login: no Location")?;

@@ -3,9 +3,7 @@
 #![allow(dead_code)]
 
 use bytes::Bytes;
-#[allow(unused_imports)] // not every test file logs in
-pub use common::testing::logged_in_browser;
-use common::testing::StageRoutes;
+use common::testing::{Browser, StageRoutes};
 use common::App;
 use mock_discord::config::default_user_id;
 use mock_discord::{MockDiscord, MockHandle};
@@ -15,7 +13,10 @@ use permissions::settings::Settings;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, LazyLock};
 
-pub const REDIRECT: &str = "http://127.0.0.1:5000/auth";
+pub const REDIRECT: &str = "http://127.0.0.1:5000/auth/discord";
+/// Where stage 3's logins start: one path per provider.
+pub const LOGIN_DISCORD: &str = "/login/discord";
+pub const LOGIN_GOOGLE: &str = "/login/google";
 pub static NELLY: LazyLock<String> = LazyLock::new(|| default_user_id("nelly"));
 pub static ADA: LazyLock<String> = LazyLock::new(|| default_user_id("ada.lovelace"));
 pub static GRACE: LazyLock<String> = LazyLock::new(|| default_user_id("grace_h"));
@@ -81,7 +82,33 @@ pub fn state(mock: &MockHandle, db: Db) -> Arc<PermissionsApp> {
 
 /// [`state`], with other timeouts.
 pub fn state_with(mock: &MockHandle, db: Db, settings: &Settings) -> Arc<PermissionsApp> {
-    PermissionsApp::new(App::for_mock(mock, REDIRECT), db, settings, true)
+    PermissionsApp::new(App::for_mock(mock, REDIRECT), db, settings, true, None)
+}
+
+/// [`state`], with Google too (the mock's Google personality, discovered).
+pub async fn state_with_google(mock: &MockHandle, db: Db) -> Arc<PermissionsApp> {
+    let app = App::for_mock(mock, REDIRECT);
+    let client = mock.google_client().expect("the mock's Google client");
+    let google = permissions::google::Google::discover(
+        &mock.google_issuer(),
+        client.client_id,
+        secrecy::SecretString::from(client.client_secret),
+        "http://127.0.0.1:5000/auth/google",
+        app.upstream.clone(),
+    )
+    .await
+    .expect("the mock's Google is discovered");
+    PermissionsApp::new(app, db, &Settings::default(), true, Some(google))
+}
+
+/// A browser whose logins start at Discord's `/login/discord`.
+pub fn browser<F: StageRoutes>(routes: F) -> Browser<F> {
+    Browser::new(routes).logging_in_at(LOGIN_DISCORD)
+}
+
+/// A browser logged in with Discord as `user`.
+pub async fn logged_in_browser<F: StageRoutes>(routes: F, user: &str) -> Browser<F> {
+    common::testing::logged_in_browser_at(routes, LOGIN_DISCORD, user).await
 }
 
 /// How many refresh-token grants the mock has seen.

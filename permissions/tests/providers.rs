@@ -1,0 +1,273 @@
+//! Two providers: Discord (OAuth2) and Google (OpenID Connect), each with
+//! its own login and callback path. The mix-up matrix, the ID-token matrix
+//! through the stage, the e-mail collision, and both providers' refresh and
+//! revocation. On SQLite and PostgreSQL.
+
+mod support;
+
+use common::testing::{location, path_and_query, query_param};
+use mock_discord::{submit_consent, Decision, Endpoint, Fault, FaultRule, IdTokenSpoil};
+use std::time::Duration;
+use support::*;
+
+/// Ada's Google account: her e-mail is her Discord account's.
+const GOOGLE_ADA: &str = "110248495921238986420";
+
+fn token_requests(mock: &mock_discord::MockHandle) -> usize {
+    mock.requests_to("/api/oauth2/token").len() + mock.requests_to("/google/token").len()
+}
+
+async fn the_login_page_lists_the_providers_and_unknown_ones_are_404(backend: Backend) {
+    let mock = mock().await;
+    let (_, db) = database(backend).await;
+    let state = state_with_google(&mock, db).await;
+    let mut browser = support::browser(stage(&state));
+    let page = browser.get("/login").await;
+    assert_eq!(page.status(), 200);
+    let html = String::from_utf8_lossy(page.body()).to_string();
+    for button in ["href=\"/login/discord\"", "href=\"/login/google\""] {
+        assert!(html.contains(button), "{button} missing:\n{html}");
+    }
+    for path in ["/login/nope", "/auth/nope?code=x&state=y"] {
+        let response = browser.get(path).await;
+        assert_eq!(response.status(), 404, "{path}");
+        assert!(detail(&response).contains("No provider named"));
+    }
+    let google = browser.get(LOGIN_GOOGLE).await;
+    assert_eq!(google.status(), 303);
+    let url = location(&google);
+    assert!(
+        url.starts_with(&format!("{}/o/oauth2/v2/auth", mock.google_issuer())),
+        "{url}"
+    );
+    for part in ["nonce=", "code_challenge=", "scope=openid+email+profile"] {
+        assert!(url.contains(part), "{part} missing from {url}");
+    }
+}
+
+async fn a_google_login_makes_its_own_user_even_with_the_same_email(backend: Backend) {
+    let mock = mock().await;
+    let (_, db) = database(backend).await;
+    let state = state_with_google(&mock, db).await;
+    let discord_ada = logged_in_browser(stage(&state), &ADA).await;
+    let mut google_ada = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    let login = google_ada.login(GOOGLE_ADA).await;
+    assert_eq!(login.status(), 303, "{}", detail(&login));
+    assert_eq!(location(&login), "/users/me");
+
+    let mut discord_ada = discord_ada;
+    let from_discord = body_json(&discord_ada.get("/users/me").await);
+    let from_google = body_json(&google_ada.get("/users/me").await);
+    // The same address at two providers: two users, never merged.
+    assert_ne!(from_discord["id"], from_google["id"]);
+    assert_eq!(from_google["identities"][0]["provider"], "google");
+    assert_eq!(from_google["identities"][0]["subject"], GOOGLE_ADA);
+    assert_eq!(
+        from_google["identities"][0]["profile"]["email"],
+        "ada@example.com"
+    );
+    assert_eq!(
+        from_google["permissions"],
+        serde_json::json!([]),
+        "Google's Ada is a new user"
+    );
+    assert_eq!(from_discord["identities"][0]["provider"], "discord");
+    assert_eq!(
+        texts(&state.db, "SELECT provider FROM sessions ORDER BY provider").await,
+        ["discord", "google"]
+    );
+}
+
+/// RFC 9700 §4.4: an answer on another provider's path, or naming another
+/// issuer, is refused before any token request.
+async fn the_mix_up_matrix(backend: Backend) {
+    let mock = mock().await;
+    let (_, db) = database(backend).await;
+    let state = state_with_google(&mock, db).await;
+
+    // 1. A Discord login whose answer (a Discord code) lands on Google's path.
+    let mut browser = support::browser(stage(&state));
+    let callback = browser
+        .login_until_callback(&NELLY, Decision::Authorize)
+        .await;
+    let moved = callback.replacen("/auth/discord", "/auth/google", 1);
+    let refused = browser.get(&moved).await;
+    assert_eq!(refused.status(), 400);
+    assert!(
+        detail(&refused).contains("not started with Google"),
+        "{}",
+        detail(&refused)
+    );
+
+    // 2. A Google login answered with Discord's issuer.
+    let mut browser = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    let callback = browser
+        .login_until_callback(GOOGLE_ADA, Decision::Authorize)
+        .await;
+    let google_iss = format!("iss={}", urlencode(&mock.google_issuer()));
+    assert!(callback.contains(&google_iss), "{callback}");
+    let wrong_iss = callback.replacen(
+        &google_iss,
+        &format!("iss={}", urlencode(mock.base_url())),
+        1,
+    );
+    let refused = browser.get(&wrong_iss).await;
+    assert_eq!(refused.status(), 400);
+    assert!(
+        detail(&refused).contains("another issuer"),
+        "{}",
+        detail(&refused)
+    );
+
+    // 3. A Google login whose answer lands on Discord's path.
+    let mut browser = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    let callback = browser
+        .login_until_callback(GOOGLE_ADA, Decision::Authorize)
+        .await;
+    let moved = callback.replacen("/auth/google", "/auth/discord", 1);
+    let refused = browser.get(&moved).await;
+    assert_eq!(refused.status(), 400);
+    assert!(
+        detail(&refused).contains("not started with Discord"),
+        "{}",
+        detail(&refused)
+    );
+
+    // The providers' journals: not one token request.
+    assert_eq!(token_requests(&mock), 0, "no code was sent anywhere");
+    assert!(texts(&state.db, "SELECT id_hash FROM sessions")
+        .await
+        .is_empty());
+}
+
+fn urlencode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// Each check of the ID token, through the stage: 400, saying which, and
+/// no session.
+async fn the_id_token_matrix(backend: Backend) {
+    let mock = mock().await;
+    let (_, db) = database(backend).await;
+    let state = state_with_google(&mock, db).await;
+    for (how, words) in [
+        (IdTokenSpoil::BadSignature, "signature"),
+        (IdTokenSpoil::OtherAudience, "another application"),
+        (IdTokenSpoil::Expired, "expired"),
+        (IdTokenSpoil::WrongNonce, "nonce"),
+        (IdTokenSpoil::NoNonce, "nonce"),
+    ] {
+        mock.inject_fault(FaultRule {
+            endpoint: Endpoint::GoogleToken,
+            times: 1,
+            fault: Fault::SpoilIdToken { how },
+        });
+        let mut browser = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+        let response = browser.login(GOOGLE_ADA).await;
+        assert_eq!(response.status(), 400, "{how:?}: {}", detail(&response));
+        assert!(
+            detail(&response).contains(words),
+            "{how:?}: {}",
+            detail(&response)
+        );
+        assert!(browser.cookie("session").is_none(), "{how:?}: no session");
+    }
+    assert!(texts(&state.db, "SELECT id_hash FROM sessions")
+        .await
+        .is_empty());
+    assert!(texts(&state.db, "SELECT subject FROM identities")
+        .await
+        .is_empty());
+}
+
+/// Refresh and logout go to the provider that issued the tokens.
+async fn each_provider_refreshes_and_revokes_its_own_tokens(backend: Backend) {
+    let mock = mock().await;
+    let (_, db) = database(backend).await;
+    let state = state_with_google(&mock, db).await;
+    let mut discord = logged_in_browser(stage(&state), &GRACE).await;
+    let mut google = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    assert_eq!(google.login(GOOGLE_ADA).await.status(), 303);
+
+    // Google's access token lives an hour: used every 20 minutes (the idle
+    // timeout is 30), the session reaches its expiry, and the request
+    // refreshes it at Google, which answers without a new refresh token.
+    for _ in 0..3 {
+        mock.advance_clock(Duration::from_secs(20 * 60));
+        assert_eq!(google.get("/users/me").await.status(), 200);
+        assert_eq!(discord.get("/users/me").await.status(), 200);
+    }
+    let google_refreshes = mock
+        .requests_to("/google/token")
+        .iter()
+        .filter(|e| e.param("grant_type") == Some("refresh_token"))
+        .count();
+    assert_eq!(google_refreshes, 1);
+    for _ in 0..3 {
+        mock.advance_clock(Duration::from_secs(20 * 60));
+        assert_eq!(
+            google.get("/users/me").await.status(),
+            200,
+            "the kept refresh token works again"
+        );
+        assert_eq!(discord.get("/users/me").await.status(), 200);
+    }
+    let google_refreshes = mock
+        .requests_to("/google/token")
+        .iter()
+        .filter(|e| e.param("grant_type") == Some("refresh_token"))
+        .count();
+    assert_eq!(google_refreshes, 2);
+    // Discord's week-long token was never due.
+    assert_eq!(
+        mock.requests_to("/api/oauth2/token").len(),
+        1,
+        "Discord's code exchange only"
+    );
+
+    for browser in [&mut discord, &mut google] {
+        let out = browser.request("POST", "/logout", &[]).await;
+        assert_eq!(out.status(), 303);
+    }
+    assert_eq!(
+        mock.requests_to("/api/oauth2/token/revoke").len(),
+        1,
+        "Discord's"
+    );
+    assert_eq!(mock.requests_to("/google/revoke").len(), 1, "Google's");
+    assert!(mock.requests_to("/google/revoke")[0].status == 200);
+}
+
+/// The account chooser is Google's own page; a cancelled Google login is
+/// a 403 on Google's callback, with no token request.
+async fn a_cancelled_google_login_is_403(backend: Backend) {
+    let mock = mock().await;
+    let (_, db) = database(backend).await;
+    let state = state_with_google(&mock, db).await;
+    let mut browser = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    let login = browser.get(LOGIN_GOOGLE).await;
+    let callback = submit_consent(&location(&login), GOOGLE_ADA, Decision::Cancel)
+        .await
+        .unwrap();
+    assert_eq!(
+        query_param(&callback, "error").as_deref(),
+        Some("access_denied")
+    );
+    let response = browser.get(&path_and_query(&callback)).await;
+    assert_eq!(response.status(), 403);
+    assert!(
+        detail(&response).contains("Google"),
+        "{}",
+        detail(&response)
+    );
+    assert_eq!(token_requests(&mock), 0);
+}
+
+on_both_databases!(
+    the_login_page_lists_the_providers_and_unknown_ones_are_404,
+    a_google_login_makes_its_own_user_even_with_the_same_email,
+    the_mix_up_matrix,
+    the_id_token_matrix,
+    each_provider_refreshes_and_revokes_its_own_tokens,
+    a_cancelled_google_login_is_403,
+);
