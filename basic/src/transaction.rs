@@ -50,6 +50,10 @@ pub struct Transaction {
     /// carry it back. Discord's logins have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
+    /// Stage 3: this login adds an identity to this (logged-in) user,
+    /// instead of logging in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_to: Option<i64>,
 }
 
 // The state and verifier are secrets: `{:?}` shows neither.
@@ -61,6 +65,7 @@ impl fmt::Debug for Transaction {
             .field("issuer", &self.issuer)
             .field("created_at", &self.created_at)
             .field("nonce", &self.nonce.as_ref().map(|_| "[REDACTED]"))
+            .field("link_to", &self.link_to)
             .finish()
     }
 }
@@ -73,6 +78,7 @@ impl Transaction {
             issuer,
             created_at: now,
             nonce: None,
+            link_to: None,
         }
     }
 

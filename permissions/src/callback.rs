@@ -37,6 +37,19 @@ pub async fn auth(
                 provider.name()
             )));
         }
+        // A link, not a login: the identity joins the user who asked.
+        if let Some(user_id) = accepted.transaction.link_to {
+            let logged_in_as = match &old_session {
+                Some(id) => app
+                    .lookups
+                    .find(&id.hash())
+                    .await?
+                    .filter(|s| !s.is_over(app.app.now()))
+                    .map(|s| s.user_id),
+                None => None,
+            };
+            return crate::linking::finish(&app, provider, accepted, user_id, logged_in_as).await;
+        }
         let now = app.app.now();
         let (tokens, login) = provider.finish(accepted, now).await?;
         let starting = if app.offline {
@@ -49,7 +62,7 @@ pub async fn auth(
         // No session fixation: whatever session this browser had (another
         // user's, or one an attacker planted) ends here, and the new one
         // gets a new id.
-        if let Some(old) = old_session {
+        if let Some(old) = &old_session {
             if let Some(held) = store::delete(&app.db, &app.seal, &old.hash()).await? {
                 crate::logout::revoke(&app, &held).await;
             }

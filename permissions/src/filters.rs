@@ -4,7 +4,7 @@
 
 use crate::app::{with_permissions_app, PermissionsApp};
 use crate::guard::{logged_in, require};
-use crate::{admin, callback, home, logout, profile};
+use crate::{admin, callback, home, linking, logout, profile};
 use common::filters::{cookie_header, raw_query};
 use common::Answer;
 use sessions::cross_site::same_site_only;
@@ -141,6 +141,29 @@ pub fn admin_api_change(app: Arc<PermissionsApp>) -> Route {
         .and(require(app, "admin"))
         .then(admin::api_revoke);
     grant.or(revoke).unify().boxed()
+}
+
+/// `POST /link/{provider}`: link another account (logged in, same site).
+pub fn link(app: Arc<PermissionsApp>) -> Route {
+    warp::path!("link" / String)
+        .and(warp::post())
+        .and(same_site(&app, "link"))
+        .and(with_permissions_app(app.clone()))
+        .and(logged_in(app))
+        .and(cookie_header())
+        .map(|name, app, user, cookies| linking::start(app, name, user, cookies))
+        .boxed()
+}
+
+/// `POST /identities/{provider}/{subject}/unlink` (logged in, same site).
+pub fn unlink(app: Arc<PermissionsApp>) -> Route {
+    warp::path!("identities" / String / String / "unlink")
+        .and(warp::post())
+        .and(same_site(&app, "unlink"))
+        .and(with_permissions_app(app.clone()))
+        .and(logged_in(app))
+        .then(|provider, subject, app, user| linking::unlink(app, provider, subject, user))
+        .boxed()
 }
 
 /// `POST /logout`: this browser's session.

@@ -12,6 +12,8 @@ use std::sync::Arc;
 struct HomePage {
     /// Escaped by askama: a display name is chosen at the provider.
     user: Option<User>,
+    /// The providers the user has no identity at yet: "link" buttons.
+    can_link: Vec<Choice>,
 }
 
 /// One button of the login page.
@@ -50,5 +52,17 @@ pub async fn page(app: Arc<PermissionsApp>, cookies: Option<String>) -> Answer {
             }
         }
     }
-    common::respond::page(&HomePage { user })
+    let can_link = match &user {
+        Some(user) => app
+            .providers()
+            .iter()
+            .filter(|p| !user.identities.iter().any(|i| i.provider == p.name()))
+            .map(|p| Choice {
+                name: p.name(),
+                display_name: p.display_name(),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    common::respond::page(&HomePage { user, can_link })
 }

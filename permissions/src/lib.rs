@@ -36,6 +36,7 @@ pub mod filters;
 pub mod google;
 pub mod guard;
 pub mod home;
+pub mod linking;
 pub mod logout;
 pub mod lookup;
 pub mod offline;
@@ -83,11 +84,16 @@ pub fn routes(
         .unify()
         .or(filters::admin_api_change(app.clone()))
         .unify();
+    let linking = filters::link(app.clone())
+        .or(filters::unlink(app.clone()))
+        .unify();
     let logging_out = filters::logout(app.clone())
         .or(filters::logout_all(app))
         .unify();
     logging_in
         .or(guarded)
+        .unify()
+        .or(linking)
         .unify()
         .or(logging_out)
         .unify()

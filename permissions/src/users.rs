@@ -101,6 +101,101 @@ pub async fn find_or_create(
     Ok(user_id)
 }
 
+/// What linking an identity to a user came to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Linked {
+    /// Added to the user.
+    Added,
+    /// The user had it already.
+    Already,
+    /// Another user has it: it is not moved.
+    ToAnotherUser,
+}
+
+/// Adds this identity to `user_id`, unless another user has it. An
+/// identity moved silently from one user to another would hand that
+/// account's logins to whoever asked.
+pub async fn link(db: &Db, user_id: i64, login: &LoginProfile) -> Result<Linked, Problem> {
+    match find_by_identity(db, login.provider, &login.subject).await? {
+        Some(owner) if owner == user_id => return Ok(Linked::Already),
+        Some(_) => return Ok(Linked::ToAnotherUser),
+        None => {}
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO identities (provider, subject, user_id, profile) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(login.provider)
+    .bind(&login.subject)
+    .bind(user_id)
+    .bind(login.profile.to_string())
+    .execute(&db.pool)
+    .await;
+    match inserted {
+        Ok(_) => Ok(Linked::Added),
+        // Taken between the look and the insert: by whom decides.
+        Err(_) => match find_by_identity(db, login.provider, &login.subject).await? {
+            Some(owner) if owner == user_id => Ok(Linked::Already),
+            _ => Ok(Linked::ToAnotherUser),
+        },
+    }
+}
+
+/// What unlinking an identity came to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Unlinked {
+    Removed,
+    /// The user has no such identity.
+    NotTheirs,
+    /// It is the user's only one: without it, nobody could log in as them.
+    LastOne,
+}
+
+/// Removes one of the user's identities, never the last.
+pub async fn unlink(
+    db: &Db,
+    user_id: i64,
+    provider: &str,
+    subject: &str,
+) -> Result<Unlinked, Problem> {
+    let mut tx = db.pool.begin().await.map_err(unavailable)?;
+    // A no-op write to the user's row locks it (PostgreSQL: that row;
+    // SQLite: the database) until the commit, so that two unlinks at once
+    // cannot each see two identities and leave none.
+    sqlx::query("UPDATE users SET display_name = display_name WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(unavailable)?;
+    let owner = sqlx::query("SELECT user_id FROM identities WHERE provider = $1 AND subject = $2")
+        .bind(provider)
+        .bind(subject)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(unavailable)?;
+    let owner: Option<i64> = owner.map(|row| column(&row, "user_id")).transpose()?;
+    if owner != Some(user_id) {
+        return Ok(Unlinked::NotTheirs);
+    }
+    let count = sqlx::query("SELECT COUNT(*) AS n FROM identities WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(unavailable)?;
+    let count: i64 = column(&count, "n")?;
+    if count <= 1 {
+        return Ok(Unlinked::LastOne);
+    }
+    sqlx::query("DELETE FROM identities WHERE provider = $1 AND subject = $2 AND user_id = $3")
+        .bind(provider)
+        .bind(subject)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(unavailable)?;
+    tx.commit().await.map_err(unavailable)?;
+    Ok(Unlinked::Removed)
+}
+
 /// The user with this identity, if any.
 pub async fn find_by_identity(
     db: &Db,

@@ -263,7 +263,134 @@ async fn a_cancelled_google_login_is_403(backend: Backend) {
     assert_eq!(token_requests(&mock), 0);
 }
 
+/// Alan's Google account, not yet anyone's.
+const GOOGLE_ALAN: &str = "117390284017345821903";
+
+/// `POST /link/google` from a logged-in browser, then Google's chooser as
+/// `sub`: the callback's answer.
+async fn link_google<F: common::testing::StageRoutes>(
+    browser: &mut common::testing::Browser<F>,
+    sub: &str,
+) -> http::Response<bytes::Bytes> {
+    let start = browser.request("POST", "/link/google", &[]).await;
+    assert_eq!(start.status(), 303, "{}", detail(&start));
+    let callback = submit_consent(&location(&start), sub, Decision::Authorize)
+        .await
+        .unwrap();
+    browser.get(&path_and_query(&callback)).await
+}
+
+async fn linking_adds_an_identity_and_never_moves_one(backend: Backend) {
+    let mock = mock().await;
+    let (_, db) = database(backend).await;
+    let state = state_with_google(&mock, db).await;
+    let mut nelly = logged_in_browser(stage(&state), &NELLY).await;
+    let nelly_id = body_json(&nelly.get("/users/me").await)["id"].clone();
+    let home = String::from_utf8_lossy(nelly.get("/").await.body()).to_string();
+    assert!(home.contains("id=\"link-google\""), "{home}");
+
+    // Nelly links Alan's Google account: one user, two identities.
+    let linked = link_google(&mut nelly, GOOGLE_ALAN).await;
+    assert_eq!(linked.status(), 303, "{}", detail(&linked));
+    assert_eq!(location(&linked), "/");
+    let me = body_json(&nelly.get("/users/me").await);
+    let providers: Vec<&str> = me["identities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["provider"].as_str().unwrap())
+        .collect();
+    assert_eq!(providers.len(), 2, "{me}");
+    assert!(providers.contains(&"google") && providers.contains(&"discord"));
+    // The link's own tokens are revoked at once: it needed the login only.
+    assert_eq!(mock.requests_to("/google/revoke").len(), 1);
+
+    // Logging in with Google now is logging in as Nelly.
+    let mut google = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    assert_eq!(google.login(GOOGLE_ALAN).await.status(), 303);
+    assert_eq!(body_json(&google.get("/users/me").await)["id"], nelly_id);
+
+    // Google's Ada has a user of her own; Nelly cannot take that identity.
+    let mut ada = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    assert_eq!(ada.login(GOOGLE_ADA).await.status(), 303);
+    let ada_id = body_json(&ada.get("/users/me").await)["id"].clone();
+    let mut grace = logged_in_browser(stage(&state), &GRACE).await;
+    let refused = link_google(&mut grace, GOOGLE_ADA).await;
+    assert_eq!(refused.status(), 409);
+    assert!(
+        detail(&refused).contains("already linked to another user"),
+        "{}",
+        detail(&refused)
+    );
+    assert_eq!(
+        body_json(&ada.get("/users/me").await)["id"],
+        ada_id,
+        "not moved"
+    );
+    let grace_me = body_json(&grace.get("/users/me").await);
+    assert_eq!(grace_me["identities"].as_array().unwrap().len(), 1);
+
+    // Another site cannot start a link.
+    let foreign = nelly
+        .request("POST", "/link/google", &[("sec-fetch-site", "cross-site")])
+        .await;
+    assert_eq!(foreign.status(), 403);
+    // Nobody logged in: 401.
+    let mut anonymous = support::browser(stage(&state));
+    assert_eq!(
+        anonymous
+            .request("POST", "/link/google", &[])
+            .await
+            .status(),
+        401
+    );
+}
+
+async fn unlinking_keeps_the_last_identity(backend: Backend) {
+    let mock = mock().await;
+    let (_, db) = database(backend).await;
+    let state = state_with_google(&mock, db).await;
+    let mut nelly = logged_in_browser(stage(&state), &NELLY).await;
+    assert_eq!(link_google(&mut nelly, GOOGLE_ALAN).await.status(), 303);
+
+    let someone_elses = nelly
+        .request(
+            "POST",
+            &format!("/identities/discord/{}/unlink", &*GRACE),
+            &[],
+        )
+        .await;
+    assert_eq!(someone_elses.status(), 404);
+    let unlinked = nelly
+        .request(
+            "POST",
+            &format!("/identities/google/{GOOGLE_ALAN}/unlink"),
+            &[],
+        )
+        .await;
+    assert_eq!(unlinked.status(), 303, "{}", detail(&unlinked));
+    let last = nelly
+        .request(
+            "POST",
+            &format!("/identities/discord/{}/unlink", &*NELLY),
+            &[],
+        )
+        .await;
+    assert_eq!(last.status(), 409);
+    assert!(detail(&last).contains("only identity"), "{}", detail(&last));
+    let me = body_json(&nelly.get("/users/me").await);
+    assert_eq!(me["identities"].as_array().unwrap().len(), 1);
+    assert_eq!(me["identities"][0]["provider"], "discord");
+
+    // Alan's Google account, unlinked, is a stranger again: a new user.
+    let mut google = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    assert_eq!(google.login(GOOGLE_ALAN).await.status(), 303);
+    assert_ne!(body_json(&google.get("/users/me").await)["id"], me["id"]);
+}
+
 on_both_databases!(
+    linking_adds_an_identity_and_never_moves_one,
+    unlinking_keeps_the_last_identity,
     the_login_page_lists_the_providers_and_unknown_ones_are_404,
     a_google_login_makes_its_own_user_even_with_the_same_email,
     the_mix_up_matrix,

@@ -1,0 +1,95 @@
+//! Several identities, one user: linking and unlinking.
+//!
+//! A logged-in user who completes a login with another provider, started
+//! with the "link" button, gets that identity added to the same user.
+//! Linking happens only this way, never by matching e-mails: an address
+//! that one provider has not verified, or that it gave to someone new,
+//! would otherwise let a stranger into an account at another provider.
+//! An identity that belongs to another user is not moved, and the last
+//! identity of a user cannot be unlinked (nobody could log in as them).
+
+use crate::app::PermissionsApp;
+use crate::callback::unknown_provider;
+use crate::guard::CurrentUser;
+use crate::providers::LoginProvider;
+use crate::users::{self, Linked, Unlinked};
+use basic::callback::Accepted;
+use basic::transaction::InFlight;
+use common::{Answer, Problem};
+use http::StatusCode;
+use std::sync::Arc;
+
+/// `POST /link/{provider}`: a login with that provider, for the logged-in
+/// user. A POST behind the same-site check: another site cannot start it.
+pub fn start(
+    app: Arc<PermissionsApp>,
+    name: String,
+    user: CurrentUser,
+    cookies: Option<String>,
+) -> Answer {
+    let Some(provider) = app.provider(&name) else {
+        return Err(unknown_provider(&name));
+    };
+    let now = app.app.now();
+    let mut in_flight =
+        InFlight::from_cookies(&app.app.keys, app.app.cookies, cookies.as_deref(), now)?;
+    let (authorize_url, mut transaction) = provider.begin(now);
+    transaction.link_to = Some(user.user_id());
+    in_flight.start(transaction);
+    let mut response = common::respond::see_other(authorize_url.as_str());
+    response.headers_mut().append(
+        http::header::SET_COOKIE,
+        in_flight.to_cookie(&app.app.keys, app.app.cookies),
+    );
+    Ok(response)
+}
+
+/// The callback of a link: the login proves the identity; it is added to
+/// the user who asked, if that user is still the one logged in here.
+pub async fn finish(
+    app: &PermissionsApp,
+    provider: LoginProvider<'_>,
+    accepted: Accepted,
+    user_id: i64,
+    logged_in_as: Option<i64>,
+) -> Answer {
+    if logged_in_as != Some(user_id) {
+        return Err(Problem::bad_request(
+            "The session that asked for this link is over. Log in, then link again.",
+        ));
+    }
+    let (tokens, login) = provider.finish(accepted, app.app.now()).await?;
+    // The link needed the login, not its tokens: end that grant at once.
+    provider.revoke(&tokens).await;
+    match users::link(&app.db, user_id, &login).await? {
+        Linked::Added | Linked::Already => Ok(common::respond::see_other("/")),
+        Linked::ToAnotherUser => Err(Problem::new(
+            StatusCode::CONFLICT,
+            format!(
+                "This {} account is already linked to another user, and is not moved. Log in with it and unlink it there first.",
+                provider.display_name()
+            ),
+        )),
+    }
+}
+
+/// `POST /identities/{provider}/{subject}/unlink`: one of the user's own
+/// identities, never the last.
+pub async fn unlink(
+    app: Arc<PermissionsApp>,
+    provider: String,
+    subject: String,
+    user: CurrentUser,
+) -> Answer {
+    match users::unlink(&app.db, user.user_id(), &provider, &subject).await? {
+        Unlinked::Removed => Ok(common::respond::see_other("/")),
+        Unlinked::NotTheirs => Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "You have no such identity.",
+        )),
+        Unlinked::LastOne => Err(Problem::new(
+            StatusCode::CONFLICT,
+            "This is your only identity: without it, nobody could log in as you. Link another first.",
+        )),
+    }
+}
