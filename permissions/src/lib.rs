@@ -4,14 +4,20 @@
 //! tokens. This stage keeps users, their identities and their permissions
 //! in a database (SQLite by default, PostgreSQL when `DATABASE_URL` says
 //! so), and keeps sessions there too, so that the server can end them. What
-//! is new, in the order a user meets it (`/login` and the callback's checks
-//! and code exchange are stage 1's; refresh and revocation are stage 2's):
+//! is new, in the order a user meets it (the callback's checks are stage
+//! 1's; refresh and revocation are stage 2's):
 //!
-//! * `GET /auth` ([`callback`]): the user is found by (provider, subject)
-//!   or created ([`users`]); any session this browser had ends, and a new
-//!   row is made ([`store`]): the cookie holds only its random id
-//!   ([`session_id`], [`cookie`]); the tokens are sealed at rest
-//!   ([`token_seal`]).
+//! * Two providers ([`providers`]): Discord, and Google, which speaks
+//!   OpenID Connect ([`google`]: discovery, the ID token and its nonce).
+//!   `GET /login` lists them; `/login/{provider}` starts a login.
+//! * `GET /auth/{provider}` ([`callback`]): a login started with another
+//!   provider is refused before any token request (the mix-up attack); the
+//!   user is found by (provider, subject) or created ([`users`]), never by
+//!   e-mail; any session this browser had ends, and a new row is made
+//!   ([`store`]): the cookie holds only its random id ([`session_id`],
+//!   [`cookie`]); the tokens are sealed at rest ([`token_seal`]).
+//! * Linking another provider's identity to the logged-in user, and
+//!   unlinking one ([`linking`]).
 //! * Every later request: the [`guard`] reads the row (idle and absolute
 //!   timeouts, refresh across instances in [`refresh`]), and [`guard::require`]
 //!   checks a permission: 401 "who are you?", 403 "you may not". Under

@@ -7,14 +7,21 @@ use common::testing::assert_things_to_try_are;
 use std::process::Command;
 use support::*;
 
-const STEPS: [&str; 6] = [
+const STEPS: [&str; 9] = [
     "Meet 401, 403 and 200.",
     "Grant from the command line.",
     "Copy the cookie, then log out.",
     "Log out everywhere.",
     "Let the session idle.",
     "Look in the database.",
+    "Log in with Google, with the same e-mail.",
+    "Link, then log in with the other.",
+    "Mix up the callbacks.",
 ];
+
+/// Google's accounts at the mock: Ada's e-mail is her Discord account's.
+const GOOGLE_ADA: &str = "110248495921238986420";
+const GOOGLE_ALAN: &str = "117390284017345821903";
 
 #[test]
 fn every_step_has_a_test() {
@@ -130,4 +137,75 @@ async fn step_6_look_in_the_database() {
         !rows[0].contains(&tokens.access_token),
         "no token is readable"
     );
+}
+
+/// 7. Discord's Ada, then Google's Ada: two users, the second with no
+/// permissions.
+#[tokio::test]
+async fn step_7_log_in_with_google_same_e_mail() {
+    let mock = mock().await;
+    let (_, db) = database(Backend::Sqlite).await;
+    let state = state_with_google(&mock, db).await;
+    let mut browser = logged_in_browser(stage(&state), &ADA).await;
+    let discord_ada = body_json(&browser.get("/users/me").await);
+    browser.request("POST", "/logout", SAME_ORIGIN).await;
+    let mut browser = browser.logging_in_at(LOGIN_GOOGLE);
+    assert_eq!(browser.login(GOOGLE_ADA).await.status(), 303);
+    let google_ada = body_json(&browser.get("/users/me").await);
+    assert_ne!(google_ada["id"], discord_ada["id"]);
+    assert_eq!(google_ada["permissions"], serde_json::json!([]));
+    // The same address as Ada's Discord account (this stage asks Discord
+    // for `identify` only, so it never sees that one).
+    let discord_email = mock_discord::MockConfig::default()
+        .user_named("ada.lovelace")
+        .and_then(|u| u.email.clone());
+    assert_eq!(
+        google_ada["identities"][0]["profile"]["email"].as_str(),
+        discord_email.as_deref()
+    );
+}
+
+/// 8. Nelly links Alan's Google account from the home page's button; a
+/// Google login as Alan is then Nelly.
+#[tokio::test]
+async fn step_8_link_then_log_in_with_the_other() {
+    let mock = mock().await;
+    let (_, db) = database(Backend::Sqlite).await;
+    let state = state_with_google(&mock, db).await;
+    let mut nelly = logged_in_browser(stage(&state), &NELLY).await;
+    let home = String::from_utf8_lossy(nelly.get("/").await.body()).to_string();
+    assert!(home.contains("Link your Google account"), "{home}");
+    let nelly_id = body_json(&nelly.get("/users/me").await)["id"].clone();
+    let start = nelly.request("POST", "/link/google", SAME_ORIGIN).await;
+    let callback = mock_discord::submit_consent(
+        &common::testing::location(&start),
+        GOOGLE_ALAN,
+        mock_discord::Decision::Authorize,
+    )
+    .await
+    .unwrap();
+    let linked = nelly.get(&common::testing::path_and_query(&callback)).await;
+    assert_eq!(linked.status(), 303);
+    nelly.request("POST", "/logout", SAME_ORIGIN).await;
+    let mut browser = nelly.logging_in_at(LOGIN_GOOGLE);
+    assert_eq!(browser.login(GOOGLE_ALAN).await.status(), 303);
+    assert_eq!(body_json(&browser.get("/users/me").await)["id"], nelly_id);
+}
+
+/// 9. The Discord callback, moved to Google's path: 400, and the mock saw
+/// no token request.
+#[tokio::test]
+async fn step_9_mix_up_the_callbacks() {
+    let mock = mock().await;
+    let (_, db) = database(Backend::Sqlite).await;
+    let state = state_with_google(&mock, db).await;
+    let mut browser = support::browser(stage(&state));
+    let callback = browser
+        .login_until_callback(&NELLY, mock_discord::Decision::Authorize)
+        .await;
+    assert!(callback.starts_with("/auth/discord?"), "{callback}");
+    let moved = callback.replacen("/auth/discord", "/auth/google", 1);
+    assert_eq!(browser.get(&moved).await.status(), 400);
+    assert!(mock.requests_to("/api/oauth2/token").is_empty());
+    assert!(mock.requests_to("/google/token").is_empty());
 }
