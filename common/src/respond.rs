@@ -26,11 +26,13 @@ pub fn no_store(mut response: Response) -> Response {
 }
 
 /// The Content-Security-Policy of every page of a stage. The pages load
-/// nothing, run no script, post forms only to us, and may be framed by
-/// nobody: the logout button must not be clickable through another site's
-/// invisible frame (clickjacking).
-pub const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; \
-     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// nothing, run no script, and may be framed by nobody: the logout button
+/// must not be clickable through another site's invisible frame
+/// (clickjacking). No `form-action`: browsers apply it to where a form's
+/// answer redirects too, and stage 3's "link an account" form answers with
+/// a redirect to the provider.
+pub const PAGE_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
 
 /// An HTML page from an askama template (which escapes every value it
 /// inserts), not stored by caches: a page may name the logged-in user.

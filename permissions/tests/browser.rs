@@ -91,3 +91,68 @@ async fn an_admin_grants_admin_in_the_browser() {
     assert_eq!(replayed.status(), 401);
     grace.close().await.unwrap();
 }
+
+/// Two providers in a real browser: Nelly logs in with Discord, links
+/// Alan's Google account from the home page, logs out, logs in with
+/// Google, and is Nelly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_linked_google_account_logs_in_as_the_same_user() {
+    const GOOGLE_ALAN: &str = "117390284017345821903";
+    let driver = Driver::start().await;
+    let (_, db) = database(Backend::Sqlite).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mock = mock_discord::MockDiscord::builder()
+        .redirect_uri(format!("{base}/auth/discord"))
+        .google_redirect_uri(format!("{base}/auth/google"))
+        .spawn()
+        .await
+        .unwrap();
+    let app = common::App::for_mock(&mock, &format!("{base}/auth/discord"));
+    let client = mock.google_client().unwrap();
+    let google = permissions::google::Google::discover(
+        &mock.google_issuer(),
+        client.client_id,
+        secrecy::SecretString::from(client.client_secret),
+        &format!("{base}/auth/google"),
+        app.upstream.clone(),
+    )
+    .await
+    .unwrap();
+    let routes = permissions::routes(PermissionsApp::new(
+        app,
+        db,
+        &Settings::default(),
+        true,
+        Some(google),
+    ));
+    tokio::spawn(warp::serve(routes).incoming(listener).run());
+
+    let browser = driver.browser().await;
+    log_in(&browser, &base, &NELLY).await;
+    let nelly_id = json_at(&browser, &format!("{base}/users/me")).await["id"].clone();
+    browser.goto(&format!("{base}/")).await.unwrap();
+    click(&browser, Locator::Id("link-google")).await;
+    consent_as(&browser, GOOGLE_ALAN).await;
+    wait_for_path(&browser, "/").await;
+    browser
+        .wait()
+        .for_element(Locator::Id("unlink-google"))
+        .await
+        .expect("the home page lists the linked Google account");
+    click(&browser, Locator::Id("logout")).await;
+    browser
+        .wait()
+        .for_element(Locator::Id("login"))
+        .await
+        .expect("logged out");
+
+    click(&browser, Locator::Id("login")).await;
+    click(&browser, Locator::Id("login-google")).await;
+    consent_as(&browser, GOOGLE_ALAN).await;
+    wait_for_path(&browser, "/users/me").await;
+    let me = json_at(&browser, &format!("{base}/users/me")).await;
+    assert_eq!(me["id"], nelly_id, "{me}");
+    assert_eq!(me["identities"].as_array().unwrap().len(), 2, "{me}");
+    browser.close().await.unwrap();
+}

@@ -80,4 +80,63 @@ async fn grant_revoke_and_logout(backend: Backend) {
     insta::assert_snapshot!("grant_revoke_and_logout", t.text());
 }
 
-on_both_databases!(grant_revoke_and_logout);
+/// A Google login, as a learner would follow it: the authorization
+/// request (with its nonce), the callback, our session; and what the
+/// mock's Google saw, parameter by parameter, secrets cut.
+async fn a_google_login(backend: Backend) {
+    let mock = mock().await;
+    let (_, db) = database(backend).await;
+    let state = state_with_google(&mock, db).await;
+    let mut t = Transcript::new(&mock);
+    let mut ada = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+
+    let login = ada.get(LOGIN_GOOGLE).await;
+    let authorize = common::testing::location(&login);
+    t.redact
+        .hide_login(&authorize, ada.cookie("oauth_transaction").unwrap());
+    let nonce = common::testing::query_param(&authorize, "nonce").unwrap();
+    t.redact.hide(&nonce, "nonce");
+    t.response(
+        "1. GET /login/google",
+        &login,
+        &["location", "set-cookie"],
+        Body::Raw,
+    );
+
+    let callback = mock_discord::submit_consent(
+        &authorize,
+        "110248495921238986420",
+        mock_discord::Decision::Authorize,
+    )
+    .await
+    .unwrap();
+    let callback = common::testing::path_and_query(&callback);
+    let code = common::testing::query_param(&callback, "code").unwrap();
+    t.redact.hide(&code, "code");
+    let done = ada.get(&callback).await;
+    let session = ada.cookie("session").unwrap().to_string();
+    t.redact.hide(&session, "session id");
+    t.response(&format!("2. GET {callback}"), &done, SHOWN, Body::Raw);
+    let me = ada.get("/users/me").await;
+    let user_id = body_json(&me)["id"].as_i64().unwrap();
+    t.redact.hide(&user_id.to_string(), "user id");
+    t.redact
+        .hide(&body_json(&me)["created_at"].to_string(), "created at");
+    t.response("3. GET /users/me", &me, &[], Body::PrettyJson);
+
+    t.provider_saw("meanwhile, the mock's Google saw:", &mock, |exchange| {
+        exchange
+            .params
+            .iter()
+            // The journal keeps a secret's first four characters: random,
+            // so cut here too.
+            .map(|(name, value)| match value.ends_with('…') {
+                true => format!("{name} = [{name}, first 4 characters]"),
+                false => format!("{name} = {value}"),
+            })
+            .collect()
+    });
+    insta::assert_snapshot!("a_google_login", t.text());
+}
+
+on_both_databases!(grant_revoke_and_logout, a_google_login);
