@@ -87,6 +87,10 @@ async fn main() -> ExitCode {
         "  metadata      {}/.well-known/oauth-authorization-server",
         mock.base_url()
     );
+    println!(
+        "  Google        {} (OpenID Connect; discovery at /.well-known/openid-configuration)",
+        mock.google_issuer()
+    );
     println!("  inspector     {}/__mock", mock.base_url());
     println!("Press Ctrl-C to stop.");
     let _ = tokio::signal::ctrl_c().await;
