@@ -81,5 +81,5 @@ pub fn authorize(mock: &MockState, request: &MockRequest) -> Response {
     }
 
     // 5. Ask the person.
-    consent::page(mock, request, authorization, browser)
+    consent::page(mock, request, authorization)
 }

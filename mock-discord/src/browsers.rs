@@ -6,7 +6,11 @@
 //! page, as Discord does).
 
 use crate::authorization_request::AuthorizeRequest;
+use crate::request::{MockRequest, Params};
+use crate::state::{MockState, CONSENT_LIFETIME};
+use http::HeaderValue;
 use std::collections::HashSet;
+use warp::reply::Response;
 
 /// The cookie that names a browser.
 pub const BROWSER_COOKIE: &str = "mock_discord_browser";
@@ -60,4 +64,82 @@ impl Remembered {
             .contains(&request.scope_key())
             .then_some(self.user_id.as_str())
     }
+}
+
+/// A consent page about to be shown: the form's CSRF token, and the
+/// browser it is bound to (new, if the request had no cookie yet).
+pub struct HeldForConsent {
+    pub csrf_token: String,
+    browser: String,
+    new_browser: bool,
+}
+
+/// Keeps `authorization` on the server under a fresh CSRF token, bound to
+/// this browser, until the person decides. `google`: which personality's
+/// form may decide it.
+pub fn hold_for_consent(
+    mock: &MockState,
+    request: &MockRequest,
+    authorization: AuthorizeRequest,
+    google: bool,
+) -> HeldForConsent {
+    let now_ms = mock.clock.now_ms();
+    let mut store = mock.store();
+    let (browser, new_browser) = match request.cookie(BROWSER_COOKIE) {
+        Some(b) if !b.is_empty() && b.len() <= MAX_BROWSER_ID_LEN => (b, false),
+        _ => (store.secrets.token(), true),
+    };
+    let csrf_token = store.secrets.token();
+    store.pending.insert(
+        csrf_token.clone(),
+        PendingConsent {
+            request: authorization,
+            browser: browser.clone(),
+            expires_at_ms: now_ms.saturating_add(CONSENT_LIFETIME.as_millis() as u64),
+            google,
+        },
+    );
+    store.tick(now_ms);
+    HeldForConsent {
+        csrf_token,
+        browser,
+        new_browser,
+    }
+}
+
+impl HeldForConsent {
+    /// The page's answer, with the browser's cookie if it is new.
+    pub fn answer(&self, mut page: Response) -> Response {
+        if self.new_browser {
+            let cookie = format!(
+                "{BROWSER_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax",
+                self.browser
+            );
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                page.headers_mut().append(http::header::SET_COOKIE, value);
+            }
+        }
+        page
+    }
+}
+
+/// The authorization a consent form decides, if its CSRF token is one
+/// this personality issued, to this browser, and still fresh. The token
+/// is single use: another site can make a browser POST the form, but it
+/// cannot know the token, and a token it got for itself belongs to another
+/// browser.
+pub fn take_for_decision(
+    mock: &MockState,
+    request: &MockRequest,
+    params: &Params,
+    google: bool,
+) -> Option<(AuthorizeRequest, String)> {
+    let browser = request.cookie(BROWSER_COOKIE).unwrap_or_default();
+    let now_ms = mock.clock.now_ms();
+    let pending = params
+        .get("csrf_token")
+        .and_then(|token| mock.store().pending.remove(token))
+        .filter(|p| p.expires_at_ms > now_ms && p.google == google)
+        .filter(|p| crate::secrets::constant_time_eq(&p.browser, &browser))?;
+    Some((pending.request, browser))
 }

@@ -7,13 +7,13 @@
 
 use crate::authorization_request::AuthorizeRequest;
 use crate::authorization_response::{approve, refuse};
-use crate::browsers::{PendingConsent, BROWSER_COOKIE, MAX_BROWSER_ID_LEN};
+use crate::browsers::{hold_for_consent, take_for_decision};
 use crate::reply::{bad_params_page, error_page, html};
 use crate::request::MockRequest;
 use crate::scopes;
-use crate::state::{MockState, CONSENT_LIFETIME};
+use crate::state::MockState;
 use askama::Template;
-use http::{HeaderValue, StatusCode};
+use http::StatusCode;
 use warp::reply::Response;
 
 struct UserChoice {
@@ -40,33 +40,8 @@ struct ConsentPage<'a> {
 
 /// Shows the page. The request waits on the server under a fresh CSRF
 /// token, bound to this browser (a new browser gets its cookie here).
-pub fn page(
-    mock: &MockState,
-    request: &MockRequest,
-    authorization: AuthorizeRequest,
-    browser: Option<String>,
-) -> Response {
-    let now_ms = mock.clock.now_ms();
-    let (csrf_token, browser, new_browser) = {
-        let mut store = mock.store();
-        let (browser, new_browser) = match browser {
-            Some(b) if !b.is_empty() && b.len() <= MAX_BROWSER_ID_LEN => (b, false),
-            _ => (store.secrets.token(), true),
-        };
-        let csrf_token = store.secrets.token();
-        store.pending.insert(
-            csrf_token.clone(),
-            PendingConsent {
-                request: authorization.clone(),
-                browser: browser.clone(),
-                expires_at_ms: now_ms.saturating_add(CONSENT_LIFETIME.as_millis() as u64),
-                google: false,
-            },
-        );
-        store.tick(now_ms);
-        (csrf_token, browser, new_browser)
-    };
-
+pub fn page(mock: &MockState, request: &MockRequest, authorization: AuthorizeRequest) -> Response {
+    let held = hold_for_consent(mock, request, authorization.clone(), false);
     let config = mock.config();
     let app_name = config
         .client(&authorization.client_id)
@@ -92,7 +67,7 @@ pub fn page(
     let page = ConsentPage {
         app_name: &app_name,
         action: &request.path,
-        csrf_token: &csrf_token,
+        csrf_token: &held.csrf_token,
         users,
         scopes,
         redirect_uri: &authorization.redirect_uri,
@@ -107,16 +82,7 @@ pub fn page(
             )
         }
     };
-    let mut response = html(StatusCode::OK, body);
-    if new_browser {
-        let cookie = format!("{BROWSER_COOKIE}={browser}; Path=/; HttpOnly; SameSite=Lax");
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response
-                .headers_mut()
-                .append(http::header::SET_COOKIE, value);
-        }
-    }
-    response
+    held.answer(html(StatusCode::OK, body))
 }
 
 /// `POST /oauth2/authorize`: the person's decision on the consent page.
@@ -125,25 +91,13 @@ pub fn decide(mock: &MockState, request: &MockRequest) -> Response {
         Ok(params) => params,
         Err(bad) => return bad_params_page(&bad),
     };
-    let browser = request.cookie(BROWSER_COOKIE).unwrap_or_default();
-    let now_ms = mock.clock.now_ms();
-
-    // The CSRF token is single use, bound to this browser and short-lived.
-    // Another site can make a browser POST here, but it cannot know the
-    // token, and a token it obtained for itself belongs to another browser.
-    let pending = params
-        .get("csrf_token")
-        .and_then(|token| mock.store().pending.remove(token))
-        .filter(|p| p.expires_at_ms > now_ms && !p.google)
-        .filter(|p| crate::secrets::constant_time_eq(&p.browser, &browser));
-    let Some(pending) = pending else {
+    let Some((authorization, browser)) = take_for_decision(mock, request, &params, false) else {
         return error_page(
             StatusCode::BAD_REQUEST,
             "This form has expired",
             "The consent form was already used, is too old, or was not issued to this browser. Go back to the application and log in again.",
         );
     };
-    let authorization = pending.request;
 
     match params.get("decision") {
         Some("authorize") => {

@@ -8,15 +8,15 @@
 
 use crate::authorization_request::AuthorizeRequest;
 use crate::authorization_response::with_query;
-use crate::browsers::{PendingConsent, BROWSER_COOKIE, MAX_BROWSER_ID_LEN};
+use crate::browsers::{hold_for_consent, take_for_decision};
 use crate::config::GoogleUser;
 use crate::grants::IssuedCode;
 use crate::reply::{bad_params_page, error_page, found, html};
 use crate::request::{MockRequest, Params};
 use crate::secrets::is_pkce_string;
-use crate::state::{MockState, CONSENT_LIFETIME};
+use crate::state::MockState;
 use askama::Template;
-use http::{HeaderValue, StatusCode};
+use http::StatusCode;
 use warp::reply::Response;
 
 /// The scopes Google's personality knows.
@@ -130,26 +130,7 @@ fn validate(
 }
 
 fn chooser(mock: &MockState, request: &MockRequest, authorization: AuthorizeRequest) -> Response {
-    let now_ms = mock.clock.now_ms();
-    let (csrf_token, browser, new_browser) = {
-        let mut store = mock.store();
-        let (browser, new_browser) = match request.cookie(BROWSER_COOKIE) {
-            Some(b) if !b.is_empty() && b.len() <= MAX_BROWSER_ID_LEN => (b, false),
-            _ => (store.secrets.token(), true),
-        };
-        let csrf_token = store.secrets.token();
-        store.pending.insert(
-            csrf_token.clone(),
-            PendingConsent {
-                request: authorization.clone(),
-                browser: browser.clone(),
-                expires_at_ms: now_ms.saturating_add(CONSENT_LIFETIME.as_millis() as u64),
-                google: true,
-            },
-        );
-        store.tick(now_ms);
-        (csrf_token, browser, new_browser)
-    };
+    let held = hold_for_consent(mock, request, authorization.clone(), true);
     let config = mock.config();
     let app_name = config
         .google_client(&authorization.client_id)
@@ -158,7 +139,7 @@ fn chooser(mock: &MockState, request: &MockRequest, authorization: AuthorizeRequ
     let page = ChooserPage {
         app_name: &app_name,
         action: &request.path,
-        csrf_token: &csrf_token,
+        csrf_token: &held.csrf_token,
         users: &config.google_users,
         redirect_uri: &authorization.redirect_uri,
     };
@@ -169,16 +150,7 @@ fn chooser(mock: &MockState, request: &MockRequest, authorization: AuthorizeRequ
             "Could not render the page.",
         );
     };
-    let mut response = html(StatusCode::OK, body);
-    if new_browser {
-        let cookie = format!("{BROWSER_COOKIE}={browser}; Path=/; HttpOnly; SameSite=Lax");
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response
-                .headers_mut()
-                .append(http::header::SET_COOKIE, value);
-        }
-    }
-    response
+    held.answer(html(StatusCode::OK, body))
 }
 
 /// `POST`: the account chosen, or cancel. The form's CSRF token is single
@@ -188,21 +160,13 @@ pub fn decide(mock: &MockState, request: &MockRequest) -> Response {
         Ok(params) => params,
         Err(bad) => return bad_params_page(&bad),
     };
-    let browser = request.cookie(BROWSER_COOKIE).unwrap_or_default();
-    let now_ms = mock.clock.now_ms();
-    let pending = params
-        .get("csrf_token")
-        .and_then(|token| mock.store().pending.remove(token))
-        .filter(|p| p.expires_at_ms > now_ms && p.google)
-        .filter(|p| crate::secrets::constant_time_eq(&p.browser, &browser));
-    let Some(pending) = pending else {
+    let Some((authorization, _)) = take_for_decision(mock, request, &params, true) else {
         return error_page(
             StatusCode::BAD_REQUEST,
             "This form has expired",
             "The form was already used, is too old, or was not issued to this browser. Go back to the application and sign in again.",
         );
     };
-    let authorization = pending.request;
     match params.get("decision") {
         Some("authorize") => {
             let sub = params.get("user").unwrap_or_default().to_string();
