@@ -8,7 +8,7 @@
 use crate::authorization_request::AuthorizeRequest;
 use crate::authorization_response::{approve, refuse};
 use crate::browsers::{hold_for_consent, take_for_decision};
-use crate::reply::{bad_params_page, error_page, html};
+use crate::reply::{bad_params_page, error_page};
 use crate::request::MockRequest;
 use crate::scopes;
 use crate::state::MockState;
@@ -72,17 +72,7 @@ pub fn page(mock: &MockState, request: &MockRequest, authorization: AuthorizeReq
         scopes,
         redirect_uri: &authorization.redirect_uri,
     };
-    let body = match page.render() {
-        Ok(body) => body,
-        Err(_) => {
-            return error_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Error",
-                "Could not render the page.",
-            )
-        }
-    };
-    held.answer(html(StatusCode::OK, body))
+    held.answer(crate::reply::page(&page))
 }
 
 /// `POST /oauth2/authorize`: the person's decision on the consent page.

@@ -4,8 +4,7 @@
 use crate::clock::{TooFar, MAX_OFFSET};
 use crate::faults::FaultRule;
 use crate::journal::Exchange;
-use crate::reply::error_page;
-use crate::reply::{api_error, html, json};
+use crate::reply::{api_error, json};
 use crate::request::MockRequest;
 use crate::state::MockState;
 use askama::Template;
@@ -149,12 +148,5 @@ fn inspector(mock: &MockState) -> Response {
         pending_faults,
         exchanges,
     };
-    match page.render() {
-        Ok(body) => html(StatusCode::OK, body),
-        Err(_) => error_page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Error",
-            "Could not render the page.",
-        ),
-    }
+    crate::reply::page(&page)
 }

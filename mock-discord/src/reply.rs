@@ -93,6 +93,19 @@ pub fn html(status: StatusCode, body: String) -> Response {
     response
 }
 
+/// An HTML page from a template, 200; a template that fails to render is
+/// a 500 page (askama escapes every value it inserts).
+pub fn page(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(body) => html(StatusCode::OK, body),
+        Err(_) => error_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Error",
+            "Could not render the page.",
+        ),
+    }
+}
+
 /// A 302 to a URL (the authorization response goes back this way).
 pub fn found(location: &str) -> Response {
     let mut response = StatusCode::FOUND.into_response();

@@ -11,7 +11,7 @@ use crate::authorization_response::with_query;
 use crate::browsers::{hold_for_consent, take_for_decision};
 use crate::config::GoogleUser;
 use crate::grants::IssuedCode;
-use crate::reply::{bad_params_page, error_page, found, html};
+use crate::reply::{bad_params_page, error_page, found};
 use crate::request::{MockRequest, Params};
 use crate::secrets::is_pkce_string;
 use crate::state::MockState;
@@ -143,14 +143,7 @@ fn chooser(mock: &MockState, request: &MockRequest, authorization: AuthorizeRequ
         users: &config.google_users,
         redirect_uri: &authorization.redirect_uri,
     };
-    let Ok(body) = page.render() else {
-        return error_page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Error",
-            "Could not render the page.",
-        );
-    };
-    held.answer(html(StatusCode::OK, body))
+    held.answer(crate::reply::page(&page))
 }
 
 /// `POST`: the account chosen, or cancel. The form's CSRF token is single
