@@ -6,9 +6,10 @@
 //! page, as Discord does).
 
 use crate::authorization_request::AuthorizeRequest;
+use crate::reply::{bad_params_page, error_page};
 use crate::request::{MockRequest, Params};
 use crate::state::{MockState, CONSENT_LIFETIME};
-use http::HeaderValue;
+use http::{HeaderValue, StatusCode};
 use std::collections::HashSet;
 use warp::reply::Response;
 
@@ -128,7 +129,7 @@ impl HeldForConsent {
 /// is single use: another site can make a browser POST the form, but it
 /// cannot know the token, and a token it got for itself belongs to another
 /// browser.
-pub fn take_for_decision(
+fn take_for_decision(
     mock: &MockState,
     request: &MockRequest,
     params: &Params,
@@ -142,4 +143,58 @@ pub fn take_for_decision(
         .filter(|p| p.expires_at_ms > now_ms && p.google == google)
         .filter(|p| crate::secrets::constant_time_eq(&p.browser, &browser))?;
     Some((pending.request, browser))
+}
+
+/// What the person decided on a consent form.
+pub enum Decided {
+    /// Yes, as this user (a known one), from this browser.
+    Approve {
+        authorization: AuthorizeRequest,
+        user: String,
+        browser: String,
+    },
+    /// No (RFC 6749 §4.1.2.1: "the resource owner … denied the request").
+    Cancel(AuthorizeRequest),
+}
+
+/// Reads a consent form's `POST`: its pending authorization, the button
+/// pressed, and for a yes, a user `known` accepts. A form that cannot be
+/// decided is answered here, with an error page and no redirect.
+pub fn read_decision(
+    mock: &MockState,
+    request: &MockRequest,
+    google: bool,
+    known: impl Fn(&str) -> bool,
+) -> Result<Decided, Response> {
+    let params = request.form().map_err(|bad| bad_params_page(&bad))?;
+    let Some((authorization, browser)) = take_for_decision(mock, request, &params, google) else {
+        return Err(error_page(
+            StatusCode::BAD_REQUEST,
+            "This form has expired",
+            "The form was already used, is too old, or was not issued to this browser. Go back to the application and log in again.",
+        ));
+    };
+    match params.get("decision") {
+        Some("authorize") => {
+            let user = params.get("user").unwrap_or_default().to_string();
+            if !known(&user) {
+                return Err(error_page(
+                    StatusCode::BAD_REQUEST,
+                    "Unknown user",
+                    "Choose one of the listed users.",
+                ));
+            }
+            Ok(Decided::Approve {
+                authorization,
+                user,
+                browser,
+            })
+        }
+        Some("cancel") => Ok(Decided::Cancel(authorization)),
+        _ => Err(error_page(
+            StatusCode::BAD_REQUEST,
+            "Invalid request",
+            "Choose one of the form's buttons.",
+        )),
+    }
 }

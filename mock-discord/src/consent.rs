@@ -7,13 +7,11 @@
 
 use crate::authorization_request::AuthorizeRequest;
 use crate::authorization_response::{approve, refuse};
-use crate::browsers::{hold_for_consent, take_for_decision};
-use crate::reply::{bad_params_page, error_page};
+use crate::browsers::{hold_for_consent, read_decision, Decided};
 use crate::request::MockRequest;
 use crate::scopes;
 use crate::state::MockState;
 use askama::Template;
-use http::StatusCode;
 use warp::reply::Response;
 
 struct UserChoice {
@@ -77,42 +75,21 @@ pub fn page(mock: &MockState, request: &MockRequest, authorization: AuthorizeReq
 
 /// `POST /oauth2/authorize`: the person's decision on the consent page.
 pub fn decide(mock: &MockState, request: &MockRequest) -> Response {
-    let params = match request.form() {
-        Ok(params) => params,
-        Err(bad) => return bad_params_page(&bad),
-    };
-    let Some((authorization, browser)) = take_for_decision(mock, request, &params, false) else {
-        return error_page(
-            StatusCode::BAD_REQUEST,
-            "This form has expired",
-            "The consent form was already used, is too old, or was not issued to this browser. Go back to the application and log in again.",
-        );
-    };
-
-    match params.get("decision") {
-        Some("authorize") => {
-            let user_id = params.get("user").unwrap_or_default().to_string();
-            if mock.config().user(&user_id).is_none() {
-                return error_page(
-                    StatusCode::BAD_REQUEST,
-                    "Unknown user",
-                    "Choose one of the listed users.",
-                );
-            }
-            approve(mock, authorization, &user_id, Some(&browser))
-        }
+    let known = |id: &str| mock.config().user(id).is_some();
+    match read_decision(mock, request, false, known) {
+        Ok(Decided::Approve {
+            authorization,
+            user,
+            browser,
+        }) => approve(mock, authorization, &user, Some(&browser)),
         // RFC 6749 §4.1.2.1: the resource owner denied the request.
-        Some("cancel") => refuse(
+        Ok(Decided::Cancel(authorization)) => refuse(
             mock,
             &authorization.redirect_uri,
             "access_denied",
             "The resource owner or authorization server denied the request",
             authorization.state.as_deref(),
         ),
-        _ => error_page(
-            StatusCode::BAD_REQUEST,
-            "Invalid request",
-            "Choose Authorize or Cancel.",
-        ),
+        Err(page) => page,
     }
 }

@@ -8,7 +8,7 @@
 
 use crate::authorization_request::AuthorizeRequest;
 use crate::authorization_response::with_query;
-use crate::browsers::{hold_for_consent, take_for_decision};
+use crate::browsers::{hold_for_consent, read_decision, Decided};
 use crate::config::GoogleUser;
 use crate::grants::IssuedCode;
 use crate::reply::{bad_params_page, error_page, found};
@@ -146,44 +146,23 @@ fn chooser(mock: &MockState, request: &MockRequest, authorization: AuthorizeRequ
     held.answer(crate::reply::page(&page))
 }
 
-/// `POST`: the account chosen, or cancel. The form's CSRF token is single
-/// use, short-lived and bound to the browser it was shown to.
+/// `POST`: the account chosen, or cancel (see [`read_decision`]).
 pub fn decide(mock: &MockState, request: &MockRequest) -> Response {
-    let params = match request.form() {
-        Ok(params) => params,
-        Err(bad) => return bad_params_page(&bad),
-    };
-    let Some((authorization, _)) = take_for_decision(mock, request, &params, true) else {
-        return error_page(
-            StatusCode::BAD_REQUEST,
-            "This form has expired",
-            "The form was already used, is too old, or was not issued to this browser. Go back to the application and sign in again.",
-        );
-    };
-    match params.get("decision") {
-        Some("authorize") => {
-            let sub = params.get("user").unwrap_or_default().to_string();
-            if mock.config().google_user(&sub).is_none() {
-                return error_page(
-                    StatusCode::BAD_REQUEST,
-                    "Unknown account",
-                    "Choose one of the listed accounts.",
-                );
-            }
-            approve(mock, authorization, &sub)
-        }
-        Some("cancel") => refuse(
+    let known = |sub: &str| mock.config().google_user(sub).is_some();
+    match read_decision(mock, request, true, known) {
+        Ok(Decided::Approve {
+            authorization,
+            user,
+            ..
+        }) => approve(mock, authorization, &user),
+        Ok(Decided::Cancel(authorization)) => refuse(
             mock,
             &authorization.redirect_uri,
             "access_denied",
             "The user denied the request.",
             authorization.state.as_deref(),
         ),
-        _ => error_page(
-            StatusCode::BAD_REQUEST,
-            "Invalid request",
-            "Choose Continue or Cancel.",
-        ),
+        Err(page) => page,
     }
 }
 
