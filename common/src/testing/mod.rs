@@ -6,8 +6,10 @@
 pub mod bench;
 #[cfg(feature = "chromium")]
 pub mod chromium;
+pub mod hostile_input;
 pub mod processes;
 pub mod properties;
+pub mod scripted_provider;
 pub mod transcript;
 
 pub use transcript::{Body, Redactor, Transcript};
