@@ -22,6 +22,7 @@
 //!   `warp::test`, and a redactor for transcripts: the stages' tests use them.
 
 pub mod app;
+pub mod base_url;
 pub mod clock;
 pub mod config;
 pub mod cookie_keys;

@@ -2,6 +2,7 @@
 //! server-side session may live. Read like `common`'s: once, at start-up,
 //! and a bad value stops the program with a message naming the variable.
 
+use common::base_url::{https_unless_loopback, parse_base_url};
 use common::config::ConfigError;
 use std::time::Duration;
 
@@ -72,24 +73,20 @@ impl GoogleCredentials {
     }
 }
 
-/// `GOOGLE_ISSUER`: a URL, https unless on this machine (the token request
-/// carries the client secret; the keys that sign ID tokens come from it).
+/// `GOOGLE_ISSUER`: a base URL, https unless on this machine (the token
+/// request carries the client secret; the keys that sign ID tokens come
+/// from it).
 fn google_issuer(value: Option<String>) -> Result<String, ConfigError> {
     let Some(value) = value else {
         return Ok(DEFAULT_GOOGLE_ISSUER.to_string());
     };
-    let issuer = value.trim().trim_end_matches('/').to_string();
-    let url = url::Url::parse(&issuer)
-        .map_err(|e| problem("GOOGLE_ISSUER", format!("is not a URL ({e}): {value:?}")))?;
-    let secure =
-        url.scheme() == "https" || (url.scheme() == "http" && common::config::is_loopback(&url));
-    if !secure {
-        return Err(problem(
-            "GOOGLE_ISSUER",
-            format!("must be https:// unless it is a loopback address (got {value:?})"),
-        ));
-    }
-    Ok(issuer)
+    let url = parse_base_url("GOOGLE_ISSUER", &value)?;
+    let url = https_unless_loopback(
+        "GOOGLE_ISSUER",
+        url,
+        "the client secret and the keys that sign ID tokens would cross the network unprotected",
+    )?;
+    Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
 #[derive(Debug, Clone)]
