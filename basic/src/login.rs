@@ -39,12 +39,22 @@ pub fn begin(app: &App) -> (Url, Transaction) {
     (authorize_url, transaction)
 }
 
-/// `GET /login`: step 2, a 303 to the provider, with the transaction
-/// added to this browser's logins in progress, sealed in a cookie.
+/// `GET /login`: step 2, a 303 to the provider.
 pub fn login(app: App, cookies: Option<String>) -> Answer {
-    let mut in_flight =
-        InFlight::from_cookies(&app.keys, app.cookies, cookies.as_deref(), app.now())?;
     let (authorize_url, transaction) = begin(&app);
+    send_to_provider(&app, cookies.as_deref(), authorize_url, transaction)
+}
+
+/// Step 2 for any login (stage 3's providers and links too): a 303 to the
+/// provider, with `transaction` added to this browser's logins in
+/// progress, sealed in a cookie.
+pub fn send_to_provider(
+    app: &App,
+    cookies: Option<&str>,
+    authorize_url: Url,
+    transaction: Transaction,
+) -> Answer {
+    let mut in_flight = InFlight::from_cookies(&app.keys, app.cookies, cookies, app.now())?;
     in_flight.start(transaction);
     let mut response = common::respond::see_other(authorize_url.as_str());
     response.headers_mut().append(

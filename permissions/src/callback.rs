@@ -107,15 +107,6 @@ pub fn login(app: Arc<PermissionsApp>, name: String, cookies: Option<String>) ->
     let Some(provider) = app.provider(&name) else {
         return Err(unknown_provider(&name));
     };
-    let cookies = cookies.as_deref();
-    let mut in_flight =
-        InFlight::from_cookies(&app.app.keys, app.app.cookies, cookies, app.app.now())?;
     let (authorize_url, transaction) = provider.begin(app.app.now());
-    in_flight.start(transaction);
-    let mut response = common::respond::see_other(authorize_url.as_str());
-    response.headers_mut().append(
-        http::header::SET_COOKIE,
-        in_flight.to_cookie(&app.app.keys, app.app.cookies),
-    );
-    Ok(response)
+    basic::login::send_to_provider(&app.app, cookies.as_deref(), authorize_url, transaction)
 }

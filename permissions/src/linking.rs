@@ -14,7 +14,6 @@ use crate::guard::CurrentUser;
 use crate::providers::LoginProvider;
 use crate::users::{self, Linked, Unlinked};
 use basic::callback::Accepted;
-use basic::transaction::InFlight;
 use common::{Answer, Problem};
 use http::StatusCode;
 use std::sync::Arc;
@@ -30,18 +29,9 @@ pub fn start(
     let Some(provider) = app.provider(&name) else {
         return Err(unknown_provider(&name));
     };
-    let now = app.app.now();
-    let mut in_flight =
-        InFlight::from_cookies(&app.app.keys, app.app.cookies, cookies.as_deref(), now)?;
-    let (authorize_url, mut transaction) = provider.begin(now);
+    let (authorize_url, mut transaction) = provider.begin(app.app.now());
     transaction.link_to = Some(user.user_id());
-    in_flight.start(transaction);
-    let mut response = common::respond::see_other(authorize_url.as_str());
-    response.headers_mut().append(
-        http::header::SET_COOKIE,
-        in_flight.to_cookie(&app.app.keys, app.app.cookies),
-    );
-    Ok(response)
+    basic::login::send_to_provider(&app.app, cookies.as_deref(), authorize_url, transaction)
 }
 
 /// The callback of a link: the login proves the identity; it is added to
