@@ -6,7 +6,8 @@
 //! -p basic --test properties` runs a million.
 
 use common::testing::properties::{
-    callback_query, check, config, cookie_header, request_target, token_answer, world,
+    callback_query, check, config, cookie_header, request_target, scripted_login, token_answer,
+    world,
 };
 use common::testing::{location, query_param, Browser};
 use proptest::prelude::any;
@@ -55,16 +56,12 @@ fn any_callback_query_and_cookie_gets_a_clear_answer() {
 #[test]
 fn any_token_response_gets_a_clear_answer() {
     let (runtime, provider, app) = world();
+    let routes = basic::routes(app);
     let mut runner = TestRunner::new(config());
     runner
         .run(&token_answer(), |scripted| {
             provider.answer_token(scripted);
-            runtime.block_on(async {
-                let mut browser = Browser::new(basic::routes(app.clone()));
-                let state = query_param(&location(&browser.get("/login").await), "state").unwrap();
-                let response = browser.get(&format!("/auth?code=c&state={state}")).await;
-                check("the callback", &response)
-            })
+            runtime.block_on(scripted_login(&routes, "/login", "/auth", &[]))
         })
         .unwrap();
 }

@@ -10,9 +10,8 @@
 mod support;
 
 use common::testing::properties::{
-    check, config, cookie_header, profile_answer, token_answer, world,
+    config, cookie_header, profile_answer, scripted_login, sweep_with_cookie, token_answer, world,
 };
-use common::testing::{location, query_param, Browser};
 use permissions::app::PermissionsApp;
 use permissions::settings::Settings;
 use proptest::test_runner::TestRunner;
@@ -32,28 +31,18 @@ fn any_cookie_header_gets_a_clear_answer() {
     let mut runner = TestRunner::new(config());
     runner
         .run(&cookie_header(), |cookies| {
-            let Ok(cookie) = http::HeaderValue::from_str(&cookies) else {
-                return Ok(()); // no browser can send it
-            };
-            runtime.block_on(async {
-                for (method, path) in [
+            runtime.block_on(sweep_with_cookie(
+                &routes,
+                &cookies,
+                &[
                     ("GET", "/"),
                     ("GET", "/privileged"),
                     ("GET", "/users/me"),
                     ("GET", "/admin/users"),
                     ("GET", "/auth/discord?code=c&state=s"),
                     ("POST", "/logout"),
-                ] {
-                    let response = warp::test::request()
-                        .method(method)
-                        .path(path)
-                        .header("cookie", cookie.clone())
-                        .reply(&routes)
-                        .await;
-                    check(path, &response)?;
-                }
-                Ok(())
-            })
+                ],
+            ))
         })
         .unwrap();
 }
@@ -74,19 +63,12 @@ fn any_token_response_or_profile_gets_a_clear_answer() {
         .run(&(token_answer(), profile_answer()), |(token, profile)| {
             provider.answer_token(token);
             provider.answer_profile(profile);
-            runtime.block_on(async {
-                let mut browser = Browser::new(routes.clone());
-                let state =
-                    query_param(&location(&browser.get("/login/discord").await), "state").unwrap();
-                let callback = browser
-                    .get(&format!("/auth/discord?code=c&state={state}"))
-                    .await;
-                check("the callback", &callback)?;
-                for path in ["/users/me", "/privileged"] {
-                    check(path, &browser.get(path).await)?;
-                }
-                Ok(())
-            })
+            runtime.block_on(scripted_login(
+                &routes,
+                "/login/discord",
+                "/auth/discord",
+                &["/users/me", "/privileged"],
+            ))
         })
         .unwrap();
 }

@@ -94,3 +94,49 @@ pub fn world() -> (tokio::runtime::Runtime, ScriptedProvider, crate::App) {
     .expect("a valid redirect URI");
     (runtime, provider, app)
 }
+
+/// One case of the cookie property: `cookies` sent to each `(method,
+/// path)`, every answer checked. A header no browser could send (control
+/// characters) passes: the HTTP layer refuses it before any route.
+pub async fn sweep_with_cookie<F: super::StageRoutes>(
+    routes: &F,
+    cookies: &str,
+    requests: &[(&str, &str)],
+) -> Result<(), TestCaseError> {
+    let Ok(cookie) = http::HeaderValue::from_str(cookies) else {
+        return Ok(());
+    };
+    for (method, path) in requests {
+        let response = warp::test::request()
+            .method(method)
+            .path(path)
+            .header("cookie", cookie.clone())
+            .reply(routes)
+            .await;
+        check(path, &response)?;
+    }
+    Ok(())
+}
+
+/// One case of the provider-answer property: a login at `login_path`
+/// whose callback (`callback_path`, with the login's real state) makes the
+/// token request the case scripted; then each of `then_get`, in the same
+/// browser. Every answer checked.
+pub async fn scripted_login<F: super::StageRoutes>(
+    routes: &F,
+    login_path: &str,
+    callback_path: &str,
+    then_get: &[&str],
+) -> Result<(), TestCaseError> {
+    let mut browser = super::Browser::new(routes.clone());
+    let login = browser.get(login_path).await;
+    let state = super::query_param(&super::location(&login), "state").expect("a state");
+    let callback = browser
+        .get(&format!("{callback_path}?code=c&state={state}"))
+        .await;
+    check("the callback", &callback)?;
+    for path in then_get {
+        check(path, &browser.get(path).await)?;
+    }
+    Ok(())
+}
