@@ -7,6 +7,7 @@ use crate::grants::IssuedCode;
 use crate::journal::Exchange;
 use crate::ratelimit::RateLimit;
 use crate::state::{MockState, Settings};
+use crate::timeline::{AppDecision, Step};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -228,6 +229,17 @@ impl MockHandle {
         self.state.config().clients[0].clone()
     }
 
+    /// The inspector's timeline, oldest step first.
+    pub fn steps(&self) -> Vec<Step> {
+        self.state.store().timeline.steps()
+    }
+
+    /// Where an app in the same process reports its decisions, to be drawn
+    /// beside the mock's exchanges in the live inspector.
+    pub fn notes(&self) -> AppNotes {
+        AppNotes(self.state.clone())
+    }
+
     /// Every recorded exchange, oldest first, secrets shortened.
     pub fn requests(&self) -> Vec<Exchange> {
         self.state.store().journal.exchanges()
@@ -322,5 +334,22 @@ impl MockHandle {
             nonce: None,
         };
         self.state.store().issue_code(issued)
+    }
+}
+
+/// The inspector's inbox for an app's decisions: cheap to clone, and alive
+/// as long as the app holds it (a stopped mock just records to nobody).
+#[derive(Clone)]
+pub struct AppNotes(Arc<MockState>);
+
+impl AppNotes {
+    pub fn note(&self, decision: AppDecision) {
+        self.0.store().timeline.decision(decision);
+    }
+}
+
+impl std::fmt::Debug for AppNotes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AppNotes")
     }
 }

@@ -1,27 +1,17 @@
-//! The mock's own routes, under `/__mock`: watch the flow, reset, inject
-//! faults, move the clock. None of them exists on Discord.
+//! The mock's own routes, under `/__mock`: watch the flow (the live
+//! [`inspector`]), reset, inject faults, move the clock. None of them
+//! exists on Discord.
 
 use crate::clock::{TooFar, MAX_OFFSET};
 use crate::faults::FaultRule;
-use crate::journal::Exchange;
+use crate::inspector;
 use crate::reply::{api_error, json};
 use crate::request::MockRequest;
 use crate::state::MockState;
-use askama::Template;
 use http::{Method, StatusCode};
 use serde::Deserialize;
 use std::time::Duration;
 use warp::reply::Response;
-
-#[derive(Template)]
-#[template(path = "inspector.html")]
-struct InspectorPage<'a> {
-    issuer: &'a str,
-    clock_offset_secs: u64,
-    live_grants: usize,
-    pending_faults: usize,
-    exchanges: Vec<Exchange>,
-}
 
 #[derive(Deserialize)]
 struct AdvanceClock {
@@ -44,7 +34,11 @@ pub fn control(mock: &MockState, request: &MockRequest, rest: &str) -> Response 
         }
     }
     match (request.method.clone(), rest) {
-        (Method::GET, "" | "/") => inspector(mock),
+        (Method::GET, "" | "/") => inspector::page(mock),
+        (Method::GET, "/inspector.js") => inspector::script(),
+        (Method::GET, "/inspector.css") => inspector::style(),
+        (Method::GET, "/events") => inspector::events(mock),
+        (Method::GET, "/steps") => inspector::steps(mock),
         (Method::GET, "/requests") => json(StatusCode::OK, &mock.store().journal.exchanges()),
         (Method::POST, "/reset") => {
             mock.reset();
@@ -75,9 +69,11 @@ pub fn control(mock: &MockState, request: &MockRequest, rest: &str) -> Response 
             },
             Err(e) => bad_json(&e),
         },
-        (_, "" | "/" | "/requests" | "/reset" | "/faults" | "/clock") => {
-            crate::reply::method_not_allowed()
-        }
+        (
+            _,
+            "" | "/" | "/requests" | "/reset" | "/faults" | "/clock" | "/inspector.js"
+            | "/inspector.css" | "/events" | "/steps",
+        ) => crate::reply::method_not_allowed(),
         _ => crate::reply::not_found(),
     }
 }
@@ -130,23 +126,4 @@ fn bad_json(error: &serde_json::Error) -> Response {
         &format!("The request body contains invalid JSON: {error}"),
         50109,
     )
-}
-
-fn inspector(mock: &MockState) -> Response {
-    let (exchanges, live_grants, pending_faults) = {
-        let store = mock.store();
-        (
-            store.journal.exchanges(),
-            store.grants.live_grants(),
-            store.faults.pending().len(),
-        )
-    };
-    let page = InspectorPage {
-        issuer: &mock.issuer,
-        clock_offset_secs: mock.clock.offset().as_secs(),
-        live_grants,
-        pending_faults,
-        exchanges,
-    };
-    crate::reply::page(&page)
 }

@@ -58,7 +58,13 @@ pub struct Journal {
 }
 
 impl Journal {
-    pub fn record(&mut self, request: &MockRequest, status: u16, location: Option<&str>) {
+    /// Records an exchange, and returns it as recorded (secrets shortened).
+    pub fn record(
+        &mut self,
+        request: &MockRequest,
+        status: u16,
+        location: Option<&str>,
+    ) -> Exchange {
         let mut params = Vec::new();
         for found in [request.query(), request.form_if_form()]
             .into_iter()
@@ -77,7 +83,7 @@ impl Journal {
         if self.exchanges.len() == JOURNAL_CAPACITY {
             self.exchanges.pop_front();
         }
-        self.exchanges.push_back(Exchange {
+        let exchange = Exchange {
             seq: self.next_seq,
             method: request.method.to_string(),
             path: request.path.clone(),
@@ -85,7 +91,9 @@ impl Journal {
             params,
             authorization,
             location: location.map(redact_url),
-        });
+        };
+        self.exchanges.push_back(exchange.clone());
+        exchange
     }
 
     pub fn exchanges(&self) -> Vec<Exchange> {

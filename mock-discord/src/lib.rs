@@ -26,7 +26,12 @@
 //! * [`secrets`]: random values, PKCE, constant-time comparison.
 //! * [`clock`]: time that tests can move forward.
 //! * [`ratelimit`], [`faults`]: Discord's 429s and injected failures.
-//! * [`journal`], [`inspect`]: what the mock saw, at `/__mock`.
+//! * [`journal`], [`inspect`]: what the mock saw, and its control routes
+//!   at `/__mock`.
+//! * [`timeline`], [`explain`], [`inspector`]: the live inspector at
+//!   `/__mock`, a sequence diagram of each login that grows as it happens
+//!   (server-sent events), with the app's own decisions beside the
+//!   provider's exchanges.
 //! * [`request`], [`reply`]: strict parsing in, Discord's shapes out.
 //! * [`server`], [`handle`]: one filter for everything; starting and stopping.
 //! * [`consent_client`]: clicking through the consent page from a test.
@@ -55,11 +60,13 @@ pub mod clock;
 pub mod config;
 pub mod consent;
 pub mod consent_client;
+pub mod explain;
 pub mod faults;
 pub mod google;
 pub mod grants;
 pub mod handle;
 pub mod inspect;
+pub mod inspector;
 pub mod journal;
 #[cfg(feature = "loadgen")]
 pub mod loadgen;
@@ -71,10 +78,13 @@ pub mod scopes;
 pub mod secrets;
 pub mod server;
 pub mod state;
+pub mod timeline;
 pub mod token;
 
 pub use config::{Client, MockConfig, User, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
 pub use consent_client::{submit_consent, Decision};
+pub use explain::Explanation;
 pub use faults::{Endpoint, Fault, FaultRule, IdTokenSpoil};
-pub use handle::{MockDiscord, MockHandle, StartError};
+pub use handle::{AppNotes, MockDiscord, MockHandle, StartError};
 pub use journal::Exchange;
+pub use timeline::{AppDecision, Party, Step};

@@ -42,9 +42,14 @@ impl SecretSource {
 /// RFC 7636 §4.6: `BASE64URL-ENCODE(SHA256(ASCII(code_verifier))) == code_challenge`.
 /// Compared in constant time, like every other secret here.
 pub fn pkce_s256_matches(verifier: &str, challenge: &str) -> bool {
+    constant_time_eq(&pkce_s256(verifier), challenge)
+}
+
+/// `BASE64URL-ENCODE(SHA256(ASCII(code_verifier)))`: the S256 challenge a
+/// verifier stands for.
+pub fn pkce_s256(verifier: &str) -> String {
     let digest = Sha256::digest(verifier.as_bytes());
-    let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest);
-    constant_time_eq(&computed, challenge)
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
 }
 
 pub fn constant_time_eq(a: &str, b: &str) -> bool {

@@ -5,6 +5,7 @@ use crate::faults::{Endpoint, Fault};
 use crate::reply::{api_error, method_not_allowed, not_found};
 use crate::request::{read_capped, BodyError, MockRequest};
 use crate::state::MockState;
+use crate::timeline::PkceCheck;
 use crate::{api, authorize, consent, google, inspect, metadata, token};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -115,9 +116,16 @@ async fn dispatch(mock: &MockState, request: MockRequest) -> Response {
         .headers()
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok());
-    mock.store()
+    let mut store = mock.store();
+    let exchange = store
         .journal
         .record(&request, response.status().as_u16(), location);
+    // The token endpoint leaves its PKCE check on the response, for the
+    // inspector to show; it never goes over the wire.
+    let pkce = response.extensions().get::<PkceCheck>().cloned();
+    let endpoint = route(&request.path).map(|(endpoint, _)| endpoint);
+    store.timeline.exchange(&exchange, endpoint, pkce);
+    drop(store);
     response
 }
 

@@ -8,9 +8,11 @@ use crate::config::MockConfig;
 use crate::faults::Faults;
 use crate::google::keys::SigningKeys;
 use crate::grants::{Grants, IssuedCode};
+use crate::inspector::Watchers;
 use crate::journal::Journal;
 use crate::ratelimit::{Limiter, RateLimit};
 use crate::secrets::SecretSource;
+use crate::timeline::Timeline;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, OnceLock, RwLock};
 use std::time::Duration;
@@ -57,6 +59,8 @@ pub struct Store {
     pub limiter: Limiter,
     pub faults: Faults,
     pub journal: Journal,
+    /// The inspector's diagram: exchanges and the app's decisions.
+    pub timeline: Timeline,
     /// Counts writes, to sweep expired entries now and then.
     pub writes: u64,
 }
@@ -69,6 +73,8 @@ pub struct MockState {
     pub clock: Clock,
     seed: Option<u64>,
     store: Mutex<Store>,
+    /// The inspector pages watching the timeline, bounded.
+    pub watchers: Watchers,
     /// The Google personality's signing key, made on first use: RSA key
     /// generation is the slowest thing the mock does, and a Discord-only
     /// run never needs it.
@@ -84,6 +90,7 @@ impl MockState {
             clock: Clock::default(),
             seed,
             store: Mutex::new(Store::new(seed)),
+            watchers: Watchers::default(),
             google_keys: OnceLock::new(),
         }
     }
@@ -116,7 +123,14 @@ impl MockState {
 
     /// Forgets everything issued and recorded, as if freshly started.
     pub fn reset(&self) {
-        *self.store() = Store::new(self.seed);
+        let mut store = self.store();
+        // The timeline stays, emptied, so that watching pages hear of the
+        // reset instead of losing their connection.
+        let mut timeline = std::mem::take(&mut store.timeline);
+        timeline.clear();
+        *store = Store::new(self.seed);
+        store.timeline = timeline;
+        drop(store);
         self.clock.reset();
     }
 }
@@ -131,6 +145,7 @@ impl Store {
             limiter: Limiter::default(),
             faults: Faults::default(),
             journal: Journal::default(),
+            timeline: Timeline::default(),
             writes: 0,
         }
     }

@@ -6,6 +6,7 @@ use crate::reply::{invalid_grant, invalid_request, json, no_store, oauth_error};
 use crate::request::{MockRequest, Params};
 use crate::secrets::constant_time_eq;
 use crate::state::{MockState, Store};
+use crate::timeline::PkceCheck;
 use base64::Engine;
 use http::{HeaderValue, StatusCode};
 use serde::Serialize;
@@ -155,22 +156,17 @@ fn redeem_code(mock: &MockState, params: &Params, client_id: &str) -> Response {
     // RFC 7636 §4.6: the verifier must hash to the challenge. Only the party
     // that started the login knows the verifier, so an intercepted code is
     // useless on its own.
-    let verified = match (&issued.code_challenge, params.get("code_verifier")) {
-        (Some(challenge), Some(verifier)) => {
-            crate::secrets::is_pkce_string(verifier)
-                && crate::secrets::pkce_s256_matches(verifier, challenge)
-        }
-        (None, None) => true,
-        // A challenge without a verifier, or a verifier nobody asked for.
-        _ => false,
-    };
-    if !verified {
-        return invalid_grant("code_verifier");
+    let pkce = PkceCheck::of(
+        issued.code_challenge.as_deref(),
+        params.get("code_verifier"),
+    );
+    if !pkce.matches {
+        return pkce.attach_to(invalid_grant("code_verifier"));
     }
 
     let expires_at = (now_ms / 1000).saturating_add(mock.settings.token_lifetime.as_secs());
     let id = store.grant_for_code(code, issued, expires_at);
-    token_response(mock, &store, id)
+    pkce.attach_to(token_response(mock, &store, id))
 }
 
 /// `grant_type=refresh_token`: rotation. Each refresh token works once; its

@@ -5,8 +5,8 @@ use crate::faults::IdTokenSpoil;
 use crate::grants::TokenKind;
 use crate::reply::{json, no_store};
 use crate::request::{MockRequest, Params};
-use crate::secrets::{is_pkce_string, pkce_s256_matches};
 use crate::state::MockState;
+use crate::timeline::PkceCheck;
 use crate::token::{authenticate_client, form_params};
 use http::{HeaderValue, StatusCode};
 use serde_json::{json, Value};
@@ -62,15 +62,12 @@ fn redeem_code(
             "Bad Request",
         );
     }
-    let verified = match (&issued.code_challenge, params.get("code_verifier")) {
-        (Some(challenge), Some(verifier)) => {
-            is_pkce_string(verifier) && pkce_s256_matches(verifier, challenge)
-        }
-        (None, None) => true,
-        _ => false,
-    };
-    if !verified {
-        return bad_request("invalid_grant");
+    let pkce = PkceCheck::of(
+        issued.code_challenge.as_deref(),
+        params.get("code_verifier"),
+    );
+    if !pkce.matches {
+        return pkce.attach_to(bad_request("invalid_grant"));
     }
     let nonce = issued.nonce.clone();
     let now_secs = now_ms / 1000;
@@ -97,7 +94,7 @@ fn redeem_code(
     ) {
         body["id_token"] = Value::String(id_token);
     }
-    no_store(json(StatusCode::OK, &body))
+    pkce.attach_to(no_store(json(StatusCode::OK, &body)))
 }
 
 /// Google does not rotate refresh tokens: the answer has a new access

@@ -1,0 +1,245 @@
+//! The live inspector's timeline: every exchange the mock sees, and every
+//! decision the app beside it reports, as steps of a sequence diagram
+//! between three parties (Browser, App, Provider).
+//!
+//! The journal ([`crate::journal`]) keeps the raw exchanges for tests and
+//! `GET /__mock/requests`; the timeline keeps what a person watching needs:
+//! who talked to whom, what it means, and which attack it stops. Like the
+//! journal, it holds secrets only shortened, so the page on a projector
+//! can never show a usable code or token.
+//!
+//! The app's decisions come in through [`crate::MockHandle::notes`], as a
+//! plain [`AppDecision`]: the mock knows nothing of the stages, and a stage
+//! logging in with the real Discord reports to nobody.
+
+use crate::explain::{explain_exchange, Explanation};
+use crate::faults::Endpoint;
+use crate::journal::Exchange;
+use crate::secrets::{is_pkce_string, pkce_s256, pkce_s256_matches, shorten};
+use serde::Serialize;
+use std::collections::VecDeque;
+use tokio::sync::broadcast;
+use warp::reply::Response;
+
+/// Steps kept for a page that opens late; older ones are dropped, as the
+/// journal drops its oldest exchanges.
+pub const TIMELINE_CAPACITY: usize = 1000;
+
+/// Steps a watching page may fall behind before it is told to start over
+/// (its browser reconnects and gets the whole timeline again).
+const LIVE_BACKLOG: usize = 256;
+
+/// The lifelines of the diagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Party {
+    Browser,
+    App,
+    Provider,
+}
+
+/// The PKCE check as the token endpoint made it (RFC 7636 §4.6): the
+/// verifier's SHA-256, base64url-encoded, against the challenge the
+/// authorization request carried. The verifier itself is shown shortened;
+/// the challenge was public all along (it travelled in the browser's URL).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PkceCheck {
+    /// `abcd…`, or `None` if the token request carried no verifier.
+    pub verifier: Option<String>,
+    /// `BASE64URL(SHA256(verifier))`, when there was a verifier.
+    pub computed: Option<String>,
+    /// The challenge stored with the code, if the login sent one.
+    pub challenge: Option<String>,
+    pub matches: bool,
+}
+
+impl PkceCheck {
+    /// RFC 7636 §4.6, for a code issued with `challenge` (if the login sent
+    /// one) and redeemed with `verifier` (if the token request sent one). A
+    /// challenge without a verifier fails, and so does a verifier nobody
+    /// asked for.
+    pub fn of(challenge: Option<&str>, verifier: Option<&str>) -> PkceCheck {
+        let matches = match (challenge, verifier) {
+            (Some(challenge), Some(verifier)) => {
+                is_pkce_string(verifier) && pkce_s256_matches(verifier, challenge)
+            }
+            (None, None) => true,
+            _ => false,
+        };
+        PkceCheck {
+            verifier: verifier.map(shorten),
+            computed: verifier.filter(|v| is_pkce_string(v)).map(pkce_s256),
+            challenge: challenge.map(str::to_string),
+            matches,
+        }
+    }
+
+    /// Leaves the check on `response` for the inspector (a response
+    /// extension: it is never sent).
+    pub fn attach_to(self, mut response: Response) -> Response {
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// One arrow (or, from a party to itself, one note) of the diagram.
+#[derive(Clone, Debug, Serialize)]
+pub struct Step {
+    pub seq: u64,
+    /// Which login this step belongs to: each login is drawn as its own
+    /// diagram.
+    pub login: u64,
+    pub from: Party,
+    pub to: Party,
+    /// The arrow's label: `GET /oauth2/authorize`, `state compared`.
+    pub label: String,
+    /// Whether the step went through (a 2xx/3xx answer, a check passed).
+    pub ok: bool,
+    /// What was sent, one line each, secrets shortened.
+    pub request: Vec<String>,
+    /// What came back, one line each, secrets shortened.
+    pub answer: Vec<String>,
+    pub explanation: Explanation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pkce: Option<PkceCheck>,
+}
+
+/// A decision the app reports: the app's half of the diagram.
+#[derive(Clone, Debug)]
+pub struct AppDecision {
+    pub from: Party,
+    pub to: Party,
+    pub label: String,
+    pub ok: bool,
+    /// What the app compared or sent, secrets already cut.
+    pub details: Vec<String>,
+    pub explanation: Explanation,
+    /// True for the first step of a login (`/login` sealing a transaction).
+    pub opens_login: bool,
+}
+
+/// What a watching page receives.
+#[derive(Clone, Debug)]
+pub enum Live {
+    Step(Box<Step>),
+    /// The mock was reset: the page starts empty.
+    Reset,
+}
+
+pub struct Timeline {
+    steps: VecDeque<Step>,
+    next_seq: u64,
+    login: u64,
+    /// Whether the newest step opened a login, so that `/login` and the
+    /// authorization request it leads to are one login, not two.
+    newest_opened_login: bool,
+    live: broadcast::Sender<Live>,
+}
+
+impl Default for Timeline {
+    fn default() -> Self {
+        Timeline {
+            steps: VecDeque::new(),
+            next_seq: 0,
+            login: 0,
+            newest_opened_login: false,
+            live: broadcast::channel(LIVE_BACKLOG).0,
+        }
+    }
+}
+
+impl Timeline {
+    /// Adds an exchange the mock answered.
+    pub fn exchange(
+        &mut self,
+        exchange: &Exchange,
+        endpoint: Option<Endpoint>,
+        pkce: Option<PkceCheck>,
+    ) {
+        let from = match endpoint {
+            Some(Endpoint::Authorize | Endpoint::GoogleAuthorize) => Party::Browser,
+            _ => Party::App,
+        };
+        // A login starts where the browser first asks for consent.
+        let opens_login = from == Party::Browser && exchange.method == "GET";
+        let mut request = vec![format!("{} {}", exchange.method, exchange.path)];
+        request.extend(exchange.params.iter().map(|(n, v)| format!("{n}={v}")));
+        request.extend(
+            exchange
+                .authorization
+                .iter()
+                .map(|a| format!("Authorization: {a}")),
+        );
+        let mut answer = vec![format!("{}", exchange.status)];
+        answer.extend(exchange.location.iter().map(|l| format!("Location: {l}")));
+        let grant_type = exchange.param("grant_type");
+        self.push(
+            Step {
+                seq: 0,
+                login: 0,
+                from,
+                to: Party::Provider,
+                label: format!("{} {}", exchange.method, exchange.path),
+                ok: exchange.status < 400,
+                request,
+                answer,
+                explanation: explain_exchange(endpoint, &exchange.method, grant_type),
+                pkce,
+            },
+            opens_login,
+        );
+    }
+
+    /// Adds a decision the app reported.
+    pub fn decision(&mut self, decision: AppDecision) {
+        self.push(
+            Step {
+                seq: 0,
+                login: 0,
+                from: decision.from,
+                to: decision.to,
+                label: decision.label,
+                ok: decision.ok,
+                request: decision.details,
+                answer: Vec::new(),
+                explanation: decision.explanation,
+                pkce: None,
+            },
+            decision.opens_login,
+        );
+    }
+
+    fn push(&mut self, mut step: Step, opens_login: bool) {
+        if opens_login && !self.newest_opened_login || self.login == 0 {
+            self.login += 1;
+        }
+        self.newest_opened_login = opens_login;
+        self.next_seq += 1;
+        step.seq = self.next_seq;
+        step.login = self.login;
+        if self.steps.len() == TIMELINE_CAPACITY {
+            self.steps.pop_front();
+        }
+        // Nobody watching is not an error.
+        let _ = self.live.send(Live::Step(Box::new(step.clone())));
+        self.steps.push_back(step);
+    }
+
+    /// Every kept step, oldest first, and a receiver for the ones to come.
+    /// Taken together under the store's lock, so no step falls between.
+    pub fn watch(&self) -> (Vec<Step>, broadcast::Receiver<Live>) {
+        (self.steps.iter().cloned().collect(), self.live.subscribe())
+    }
+
+    pub fn steps(&self) -> Vec<Step> {
+        self.steps.iter().cloned().collect()
+    }
+
+    /// Forgets every step, and tells the watching pages so. The sequence
+    /// numbers go on, so a page never mistakes a new step for an old one.
+    pub fn clear(&mut self) {
+        self.steps.clear();
+        self.newest_opened_login = false;
+        let _ = self.live.send(Live::Reset);
+    }
+}
