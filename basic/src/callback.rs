@@ -7,7 +7,8 @@
 
 use crate::tokens::{Tokens, Unusable};
 use crate::transaction::{InFlight, Transaction};
-use common::{Answer, App, Problem};
+use common::lab::Defence;
+use common::{Answer, App, Decision, FlowReport, Problem};
 use http::StatusCode;
 use oauth2::{AuthorizationCode, PkceCodeVerifier, RequestTokenError};
 use oauth2::{ErrorResponseType, StandardErrorResponse};
@@ -68,17 +69,25 @@ pub async fn complete(
     raw_query: &str,
     in_flight: &mut InFlight,
 ) -> Result<Tokens, Problem> {
-    let accepted = check(app.provider.display_name, raw_query, in_flight)?;
+    let accepted = check(app, app.provider.display_name, raw_query, in_flight)?;
     exchange(app, accepted).await
 }
 
 /// 8. Trade the code, with the PKCE verifier, for tokens (§4.1.3), and
 /// 9. read the provider's answer (§5.1).
 pub async fn exchange(app: &App, accepted: Accepted) -> Result<Tokens, Problem> {
-    let response = app
+    let verifier = accepted.transaction.pkce_verifier;
+    app.report.report(Decision::CodeSent {
+        with_verifier: !verifier.is_empty(),
+    });
+    let mut request = app
         .oauth
-        .exchange_code(AuthorizationCode::new(accepted.code))
-        .set_pkce_verifier(PkceCodeVerifier::new(accepted.transaction.pkce_verifier))
+        .exchange_code(AuthorizationCode::new(accepted.code));
+    // Always, unless a lab switched PKCE off for this login.
+    if !verifier.is_empty() {
+        request = request.set_pkce_verifier(PkceCodeVerifier::new(verifier));
+    }
+    let response = request
         .request_async(&app.upstream)
         .await
         .map_err(|error| token_request_failed(app.provider.display_name, error))?;
@@ -94,35 +103,37 @@ pub struct Accepted {
 
 /// Step 7: is this callback the answer to a login this browser started,
 /// from the provider it went to, with a code? `provider` names it in the
-/// messages. Stage 3 calls this for each of its providers.
+/// messages, and the app's report hears each comparison. Stage 3 calls
+/// this for each of its providers.
 pub fn check(
+    app: &App,
     provider: &str,
     raw_query: &str,
     in_flight: &mut InFlight,
 ) -> Result<Accepted, Problem> {
     let params = CallbackParams::parse(raw_query)?;
-
-    // 7a. Is there a login in progress in this browser at all?
-    if in_flight.is_empty() {
-        return Err(Problem::bad_request(
-            "No login in progress in this browser, or it expired or was already used. Start again at /login.",
-        ));
-    }
-
-    // 7b. Is this callback the answer to one of *its* logins? (state, RFC
-    //    6749 §10.12) Checked before anything else, errors included: a
-    //    forged callback learns nothing and triggers nothing. Taken out
-    //    here, so the login works once, whatever happens next.
-    let state = params.state.as_deref().unwrap_or_default();
-    let Some(transaction) = in_flight.take(state) else {
-        return Err(Problem::bad_request(
-            "The state parameter does not match this browser's login. Start again at /login.",
-        ));
+    // 7a–7b. Which of this browser's logins does it answer? (state)
+    let transaction = if app.lab.is_on(Defence::State) {
+        this_browsers_login(&app.report, params.state.as_deref(), in_flight)?
+    } else {
+        // LAB=no-state: whatever login this browser has, or none at all.
+        crate::lab::any_login(app, in_flight)
     };
 
     // 7c. Did it come from the provider we sent the browser to? (RFC 9207)
-    if let Some(iss) = &params.iss {
-        if *iss != transaction.issuer {
+    // (LAB=mix-up switches this off, with stage 3's path check.)
+    if let Some(iss) = params
+        .iss
+        .as_ref()
+        .filter(|_| app.lab.is_on(Defence::MixUpChecks))
+    {
+        let matched = *iss == transaction.issuer;
+        app.report.report(Decision::IssuerChecked {
+            expected: &transaction.issuer,
+            received: Some(iss),
+            matched,
+        });
+        if !matched {
             return Err(Problem::bad_request(
                 "The callback names another issuer than the one this login was sent to (a mix-up attack?).",
             ));
@@ -142,6 +153,35 @@ pub fn check(
         .code
         .ok_or_else(|| Problem::bad_request("The callback has neither a code nor an error."))?;
     Ok(Accepted { transaction, code })
+}
+
+/// Steps 7a and 7b: the login of this browser that `state` names, taken
+/// out so that it works once.
+fn this_browsers_login(
+    report: &FlowReport,
+    state: Option<&str>,
+    in_flight: &mut InFlight,
+) -> Result<Transaction, Problem> {
+    // 7a. Is there a login in progress in this browser at all?
+    if in_flight.is_empty() {
+        report.report(Decision::StateCompared { matched: false });
+        return Err(Problem::bad_request(
+            "No login in progress in this browser, or it expired or was already used. Start again at /login.",
+        ));
+    }
+
+    // 7b. Is this callback the answer to one of *its* logins? (state, RFC
+    //    6749 §10.12) Checked before anything else, errors included: a
+    //    forged callback learns nothing and triggers nothing.
+    let found = in_flight.take(state.unwrap_or_default());
+    report.report(Decision::StateCompared {
+        matched: found.is_some(),
+    });
+    found.ok_or_else(|| {
+        Problem::bad_request(
+            "The state parameter does not match this browser's login. Start again at /login.",
+        )
+    })
 }
 
 /// A token response that parsed but cannot be used: 502, the provider's

@@ -10,6 +10,7 @@
 //! value sealed as one cookie cannot be replayed as another. The key comes
 //! from configuration (`SESSION_SECRET`, see `common::cookie_keys`).
 
+use base64::Engine;
 use common::cookie_keys::{CookieKeys, CookiePolicy};
 use common::Problem;
 use cookie::{Cookie, CookieJar, SameSite};
@@ -129,6 +130,54 @@ pub fn seal(
         .map(|c| c.to_string())
         .unwrap_or_default();
     set_cookie_header(&sealed)
+}
+
+/// What the FastAPI tutorial's session cookie was, for `LAB=signed-cookie`
+/// only: `value`, base64-encoded and *signed*, not encrypted. Nobody can
+/// change it without the key, but anyone holding it can read it.
+pub fn sign_only(
+    keys: &CookieKeys,
+    policy: CookiePolicy,
+    name: CookieName,
+    value: String,
+    max_age: Duration,
+) -> HeaderValue {
+    let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value);
+    let mut jar = CookieJar::new();
+    jar.signed_mut(keys.key())
+        .add(with_attributes(policy, name, encoded, max_age));
+    let signed = jar
+        .get(name.under(policy))
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    set_cookie_header(&signed)
+}
+
+/// Reads a cookie made by [`sign_only`]: the signature checked, the value
+/// decoded.
+pub fn open_signed(
+    keys: &CookieKeys,
+    policy: CookiePolicy,
+    cookie_header: Option<&str>,
+    name: CookieName,
+) -> Result<Option<String>, Problem> {
+    let Some(signed) = find(cookie_header, name.under(policy))? else {
+        return Ok(None);
+    };
+    Ok(CookieJar::new()
+        .signed(keys.key())
+        .verify(signed.into_owned())
+        .and_then(|cookie| read_signed_value(cookie.value())))
+}
+
+/// What anyone holding a [`sign_only`] cookie can read, with no key: skip
+/// the signature (44 characters of base64), decode the rest.
+pub fn read_signed_value(value: &str) -> Option<String> {
+    let encoded = value.get(44..).unwrap_or(value);
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(encoded)
+        .ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 /// A `Set-Cookie` value that stores `value` as it is, for `max_age`, with

@@ -15,7 +15,9 @@
 //! * Step 10: the tokens are shown.
 //!
 //! `GET /` ([`home`]) is the page with the "Log in with Discord" link, and
-//! [`filters`] maps each route to its handler.
+//! [`filters`] maps each route to its handler. [`lab`] holds the attack
+//! labs (`LAB=no-state`, `LAB=no-pkce`): each switches a defence above
+//! off, to show what it stops.
 //!
 //! Everything a lesson does not explain (configuration, the provider's URLs,
 //! the HTTP client, error answers, start-up) is plumbing from `common`.
@@ -24,6 +26,7 @@ pub mod callback;
 pub mod cookies;
 pub mod filters;
 pub mod home;
+pub mod lab;
 pub mod login;
 pub mod tokens;
 pub mod transaction;
@@ -36,12 +39,20 @@ use warp::Filter;
 /// is a 404 and a known path with the wrong method a 405; [`common::recover`]
 /// answers both, in the same JSON as every other failure.
 pub fn routes(app: App) -> impl Filter<Extract = (Answer,), Error = Infallible> + Clone {
+    let lab = app.lab.clone();
     filters::home(app.clone())
         .or(filters::login(app.clone()))
         .unify()
-        .or(filters::callback(app))
+        .or(filters::callback(app.clone()))
+        .unify()
+        .or(common::lab_page::routes(
+            app.lab.clone(),
+            app.public_origin.clone(),
+            lab::BasicLabs(app),
+        ))
         .unify()
         .recover(common::recover)
         .unify()
         .map(common::respond::harden)
+        .then(move |answer| common::lab::mark_pages(lab.clone(), answer))
 }

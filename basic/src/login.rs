@@ -5,7 +5,8 @@
 //! state". RFC 7636 adds `code_challenge` and `code_challenge_method`.
 
 use crate::transaction::{InFlight, Transaction};
-use common::{Answer, App};
+use common::lab::Defence;
+use common::{Answer, App, Decision};
 use oauth2::{CsrfToken, PkceCodeChallenge, Scope};
 use url::Url;
 
@@ -23,16 +24,22 @@ pub fn begin(app: &App) -> (Url, Transaction) {
     // `state` (RFC 6749 §10.12): 128 random bits that the callback must
     // bring back. It stops login CSRF: an attacker cannot make your browser
     // finish a login that your browser did not start.
-    let (authorize_url, state) = app
+    let mut request = app
         .oauth
         .authorize_url(CsrfToken::new_random)
-        .add_scope(Scope::new(SCOPE.into()))
-        .set_pkce_challenge(pkce_challenge)
-        .url();
+        .add_scope(Scope::new(SCOPE.into()));
+    let mut verifier = pkce_verifier.secret().clone();
+    if app.lab.is_on(Defence::Pkce) {
+        request = request.set_pkce_challenge(pkce_challenge);
+    } else {
+        // LAB=no-state or no-pkce: no challenge, and nothing to verify.
+        verifier.clear();
+    }
+    let (authorize_url, state) = request.url();
 
     let transaction = Transaction::new(
         state.secret().clone(),
-        pkce_verifier.secret().clone(),
+        verifier,
         app.provider.issuer.clone(),
         app.now(),
     );
@@ -55,7 +62,9 @@ pub fn send_to_provider(
     transaction: Transaction,
 ) -> Answer {
     let mut in_flight = InFlight::from_cookies(&app.keys, app.cookies, cookies, app.now())?;
+    let with_pkce = !transaction.pkce_verifier.is_empty();
     in_flight.start(transaction);
+    app.report.report(Decision::TransactionSealed { with_pkce });
     let mut response = common::respond::see_other(authorize_url.as_str());
     response.headers_mut().append(
         http::header::SET_COOKIE,

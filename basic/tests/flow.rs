@@ -106,3 +106,67 @@ async fn transcript_of_a_whole_login() {
     }
     insta::assert_snapshot!("whole_login", text);
 }
+
+/// The labels of the mock's timeline, each with ✓ or ✗: what the live
+/// inspector at /__mock draws.
+fn drawn(mock: &mock_discord::MockHandle) -> Vec<String> {
+    mock.steps()
+        .iter()
+        .map(|s| format!("{} {}", if s.ok { "✓" } else { "✗" }, s.label))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_stages_decisions_are_drawn_between_the_providers_exchanges() {
+    let mock = MockDiscord::builder().seed(1).spawn().await.unwrap();
+    let app = App::for_mock(&mock, REDIRECT);
+    let mut browser = Browser::new(basic::routes(app));
+    browser.login(&default_user_id("nelly")).await;
+    assert_eq!(
+        drawn(&mock),
+        [
+            "✓ 303 to the provider; transaction sealed",
+            "✓ GET /oauth2/authorize",
+            "✓ POST /oauth2/authorize",
+            "✓ GET /auth: state matches",
+            "✓ iss checked",
+            "✓ code and verifier sent",
+            "✓ POST /api/oauth2/token",
+        ]
+    );
+    assert!(mock.steps().iter().all(|s| s.login == 1));
+
+    // A callback this browser did not start: refused, and drawn so, with
+    // no token request after it.
+    let forged = browser.get("/auth?code=stolen&state=forged").await;
+    assert_eq!(forged.status(), 400);
+    assert_eq!(
+        drawn(&mock).last().map(String::as_str),
+        Some("✗ GET /auth: state refused")
+    );
+}
+
+#[tokio::test]
+async fn a_stage_against_real_discord_reports_to_nobody() {
+    // Built as `common::stage` builds it for real Discord (`App::new`,
+    // and no `watched_by`), only pointed at the mock to have a provider.
+    let mock = MockDiscord::builder().seed(1).spawn().await.unwrap();
+    let app = App::new(
+        common::Provider::for_mock(&mock),
+        REDIRECT,
+        common::CookieKeys::random().unwrap(),
+        common::CookiePolicy { secure: false },
+        common::Upstream::new().unwrap(),
+    )
+    .unwrap();
+    let mut browser = Browser::new(basic::routes(app));
+    browser.login(&default_user_id("nelly")).await;
+    assert_eq!(
+        drawn(&mock),
+        [
+            "✓ GET /oauth2/authorize",
+            "✓ POST /oauth2/authorize",
+            "✓ POST /api/oauth2/token",
+        ]
+    );
+}

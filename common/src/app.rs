@@ -3,6 +3,8 @@
 
 use crate::clock::Clock;
 use crate::cookie_keys::{CookieKeys, CookiePolicy};
+use crate::flow_report::FlowReport;
+use crate::lab::LabSwitches;
 use crate::provider::{OAuthClient, Provider};
 use crate::upstream::Upstream;
 use std::convert::Infallible;
@@ -24,6 +26,12 @@ pub struct App {
     pub public_origin: Arc<str>,
     /// Every expiry the stage checks reads this clock.
     pub clock: Clock,
+    /// Where the stage's decisions are reported: offline, the mock's live
+    /// inspector; otherwise nobody.
+    pub report: FlowReport,
+    /// The attack lab this process runs (`LAB`), if any: which defences
+    /// are on. With no lab, all of them, always.
+    pub lab: LabSwitches,
 }
 
 impl App {
@@ -46,6 +54,8 @@ impl App {
             cookies,
             public_origin: public_origin.into(),
             clock: Clock::wall(),
+            report: FlowReport::silent(),
+            lab: LabSwitches::none(),
         })
     }
 

@@ -15,6 +15,9 @@
 //! * [`cookie_keys`]: the key that seals cookies, and their `Secure` flag.
 //! * [`clock`]: the time every expiry is checked against.
 //! * [`upstream`]: the one strict HTTP client that talks to the provider.
+//! * [`lab`]: `LAB=<name>`, the attack labs' switches and banner.
+//! * [`flow_report`]: the stage's decisions (state compared, session
+//!   opened…), told to the mock's live inspector in offline mode.
 //! * [`problem`]: every failure as a status and `{"detail": "…"}`.
 //! * [`respond`]: redirects, pages, `no-store`.
 //! * [`server`]: logging, binding, graceful shutdown.
@@ -26,7 +29,11 @@ pub mod base_url;
 pub mod clock;
 pub mod config;
 pub mod cookie_keys;
+pub mod cross_site;
 pub mod filters;
+pub mod flow_report;
+pub mod lab;
+pub mod lab_page;
 pub mod offline;
 pub mod problem;
 pub mod provider;
@@ -41,6 +48,7 @@ pub use app::{with_app, App};
 pub use clock::Clock;
 pub use config::Config;
 pub use cookie_keys::{CookieKeys, CookiePolicy};
+pub use flow_report::{Decision, FlowReport};
 pub use problem::{recover, Answer, Problem};
 pub use provider::Provider;
 pub use stage::{run, StageInfo};

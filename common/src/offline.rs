@@ -6,11 +6,13 @@
 use crate::app::App;
 use crate::clock::{Clock, TimeSource};
 use crate::cookie_keys::{CookieKeys, CookiePolicy};
+use crate::flow_report::{self, Drawn, FlowObserver, FlowReport};
 use crate::provider::Provider;
 use crate::upstream::Upstream;
-use mock_discord::{MockDiscord, MockHandle, StartError};
+use mock_discord::{AppDecision, Explanation, MockDiscord, MockHandle, StartError};
 use secrecy::SecretString;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// Where the embedded mock listens when that port is free.
 pub const MOCK_PORT: u16 = 5001;
@@ -48,6 +50,29 @@ pub fn mock_user_id(username: &str) -> Option<String> {
     mock_discord::MockConfig::default()
         .user_named(username)
         .map(|user| user.id.clone())
+}
+
+/// Plays a browser on the embedded mock's consent page (Discord's, or
+/// Google's chooser) as `username` (a Discord username or a Google
+/// e-mail), clicking Authorize: the URL the mock sends the
+/// browser back to, not followed. The attack labs' attacker and victim
+/// log in this way.
+pub async fn consent_as(authorize_url: &str, username: &str) -> Result<String, String> {
+    let config = mock_discord::MockConfig::default();
+    let user = config
+        .user_named(username)
+        .map(|user| user.id.clone())
+        .or_else(|| {
+            let google = config.google_users.iter();
+            google
+                .filter(|user| user.email == username)
+                .map(|user| user.sub.clone())
+                .next()
+        })
+        .ok_or_else(|| format!("the mock has no user {username}"))?;
+    mock_discord::submit_consent(authorize_url, &user, mock_discord::Decision::Authorize)
+        .await
+        .map_err(|e| format!("the consent page failed: {e}"))
 }
 
 /// The mock's clock is a source of time for the stage.
@@ -88,7 +113,39 @@ impl App {
             Upstream::new().expect("an HTTP client"),
         )
         .expect("a valid redirect URI");
-        app.clock = clock_of(mock);
+        app.watched_by(mock);
         app
+    }
+
+    /// Offline, the stage and the mock share one clock (moving the mock's
+    /// clock with `POST /__mock/clock` expires tokens for both at once),
+    /// and the stage's decisions are drawn on the mock's live inspector.
+    pub fn watched_by(&mut self, mock: &MockHandle) {
+        self.clock = clock_of(mock);
+        self.report = FlowReport::to(Arc::new(mock.notes()));
+    }
+}
+
+/// The mock's inspector hears the stage's decisions as plain notes: the
+/// mock itself knows nothing of the stages.
+impl FlowObserver for mock_discord::AppNotes {
+    fn observe(&self, decision: Drawn) {
+        let party = |party| match party {
+            flow_report::Party::Browser => mock_discord::Party::Browser,
+            flow_report::Party::App => mock_discord::Party::App,
+        };
+        self.note(AppDecision {
+            from: party(decision.from),
+            to: party(decision.to),
+            label: decision.label,
+            ok: decision.ok,
+            details: decision.details,
+            explanation: Explanation {
+                what: decision.what,
+                rfc: decision.rfc,
+                attack: decision.attack,
+            },
+            opens_login: decision.opens_login,
+        });
     }
 }

@@ -5,6 +5,7 @@
 use crate::app::App;
 use crate::config::{Config, ProviderSetup};
 use crate::cookie_keys::{CookieKeys, CookiePolicy};
+use crate::lab::{Lab, LabSwitches};
 use crate::provider::Provider;
 use crate::upstream::Upstream;
 use mock_discord::MockHandle;
@@ -107,6 +108,8 @@ where
     F::Extract: warp::Reply,
 {
     let config = Config::from_env()?;
+    let offline = matches!(config.provider, ProviderSetup::Offline);
+    let lab = Lab::from_setting(std::env::var("LAB").ok().as_deref(), stage.name, offline)?;
     let redirect_uri = config.public_url_for(stage.callback_path);
     let google_redirect_uri = stage.google_callback_path.map(|p| config.public_url_for(p));
     let (provider, mock) =
@@ -120,9 +123,10 @@ where
     };
     let mut app = App::new(provider, &redirect_uri, keys, cookies, Upstream::new()?)?;
     if let Some(mock) = &mock {
-        // Offline, the stage and the mock share one clock: moving the mock's
-        // clock (POST /__mock/clock) expires tokens for both at once.
-        app.clock = crate::offline::clock_of(mock);
+        app.watched_by(mock);
+    }
+    if let Some(lab) = lab {
+        app.lab = LabSwitches::running(lab);
     }
     let mock_google = mock.as_ref().and_then(|mock| {
         let client = mock.google_client()?;
@@ -189,6 +193,13 @@ fn print_banner(
     }
     for line in extra {
         println!("  {line}");
+    }
+    if let Some(lab) = app.lab.lab() {
+        println!();
+        for line in crate::lab::startup_lines(lab, open) {
+            println!("  {line}");
+        }
+        println!();
     }
     if config.session_secret.is_none() {
         println!("  SESSION_SECRET is unset: cookies use a random key and stop working when this process stops.");

@@ -35,6 +35,11 @@ impl PermissionsApp {
         offline: bool,
         google: Option<Google>,
     ) -> Arc<PermissionsApp> {
+        // Google's login reports its decisions where the stage's do.
+        let google = google.map(|mut google| {
+            google.report = app.report.clone();
+            google
+        });
         Arc::new(PermissionsApp {
             seal: TokenSeal::new(&app.keys),
             app,

@@ -5,7 +5,8 @@
 use crate::app::PermissionsApp;
 use crate::{cookie, offline, store, users};
 use basic::transaction::InFlight;
-use common::{Answer, Problem};
+use common::lab::Defence;
+use common::{Answer, Decision, Problem};
 use std::sync::Arc;
 
 /// The callback of the provider named in the path.
@@ -24,13 +25,20 @@ pub async fn auth(
     let old_session = cookie::read(policy, cookies.as_deref())?;
     let logged_in = async {
         // Step 7, as in stage 1: a login of this browser, its state, iss.
-        let accepted = basic::callback::check(provider.display_name(), &raw_query, &mut in_flight)?;
+        let accepted = basic::callback::check(
+            &app.app,
+            provider.display_name(),
+            &raw_query,
+            &mut in_flight,
+        )?;
 
         // The mix-up attack (RFC 9700 §4.4): a login started with one
         // provider whose answer arrives on another's path. Its code would
         // go to the wrong token endpoint, with our credentials for it.
         // Refused here, before any token request.
-        if accepted.transaction.issuer != provider.issuer() {
+        // (LAB=mix-up switches this check off, to show what it stops.)
+        let mixed_up = accepted.transaction.issuer != provider.issuer();
+        if mixed_up && app.app.lab.is_on(Defence::MixUpChecks) {
             return Err(Problem::bad_request(format!(
                 "This login was not started with {}, but its answer came to /auth/{}: refused before any token request (a mix-up attack?). Start again at /login.",
                 provider.display_name(),
@@ -84,6 +92,7 @@ pub async fn auth(
             http::header::SET_COOKIE,
             cookie::set(policy, &id, app.timeouts.lifetime),
         );
+        app.app.report.report(Decision::SessionOpened);
         Ok(response)
     };
     let answer = logged_in.await;

@@ -24,7 +24,7 @@
 
 use basic::tokens::Tokens;
 use basic::transaction::Transaction;
-use common::{Problem, Upstream};
+use common::{Decision, FlowReport, Problem, Upstream};
 use http::StatusCode;
 use openidconnect::core::{
     CoreAuthDisplay, CoreAuthenticationFlow, CoreClaimName, CoreClaimType, CoreClient,
@@ -85,6 +85,8 @@ pub struct Google {
     client_secret: SecretString,
     pub revocation_url: Option<Url>,
     upstream: Upstream,
+    /// Where the login's decisions are reported: the stage's own report.
+    pub report: FlowReport,
 }
 
 impl fmt::Debug for Google {
@@ -158,6 +160,7 @@ impl Google {
             client_secret,
             revocation_url,
             upstream,
+            report: FlowReport::silent(),
         })
     }
 
@@ -195,6 +198,9 @@ impl Google {
         code: String,
         now: u64,
     ) -> Result<(Tokens, GoogleProfile), Problem> {
+        self.report.report(Decision::CodeSent {
+            with_verifier: true,
+        });
         let exchange = self
             .client
             .exchange_code(AuthorizationCode::new(code))

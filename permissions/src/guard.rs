@@ -14,7 +14,7 @@ use crate::app::{with_permissions_app, PermissionsApp};
 use crate::store::{self, SessionRow};
 use crate::{cookie, refresh};
 use common::filters::cookie_header;
-use common::Problem;
+use common::{Decision, Problem};
 use http::StatusCode;
 use std::sync::Arc;
 use warp::{Filter, Rejection};
@@ -66,7 +66,10 @@ pub fn session_over(app: &PermissionsApp) -> Problem {
     Problem::not_logged_in().with_cookie(cookie::clear(app.app.cookies))
 }
 
-async fn check(
+/// The request's user, if logged in and (when `permission` is given)
+/// holding it: the check behind every guarded route, and behind
+/// `LAB=stateless-logout`'s replayed cookie.
+pub(crate) async fn check(
     app: &Arc<PermissionsApp>,
     cookies: Option<&str>,
     permission: Option<&'static str>,
@@ -87,11 +90,17 @@ async fn check(
         session = refresh::refresh(app.clone(), session).await?;
     }
     store::touch(&app.db, &session, now, app.timeouts.idle).await?;
-    if permission.is_some_and(|p| !session.allows(p)) {
-        return Err(Problem::new(
-            StatusCode::FORBIDDEN,
-            "Insufficient permissions",
-        ));
+    if let Some(name) = permission {
+        let granted = session.allows(name);
+        app.app
+            .report
+            .report(Decision::Permission { name, granted });
+        if !granted {
+            return Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "Insufficient permissions",
+            ));
+        }
     }
     Ok(CurrentUser { session })
 }

@@ -30,7 +30,8 @@
 //! [`db`] opens the database and runs the one migration; [`settings`] reads
 //! `DATABASE_URL`, `SESSION_IDLE` and `SESSION_LIFETIME`; [`cli`] works on
 //! the database without the server; [`offline`] gives the mock's users
-//! their starting permissions.
+//! their starting permissions; [`lab`] holds the attack labs
+//! (`LAB=stateless-logout`, `LAB=mix-up`).
 
 pub mod admin;
 pub mod app;
@@ -42,6 +43,7 @@ pub mod filters;
 pub mod google;
 pub mod guard;
 pub mod home;
+pub mod lab;
 pub mod linking;
 pub mod logout;
 pub mod lookup;
@@ -70,6 +72,12 @@ pub const PERMISSIONS: [&str; 2] = ["privileged", "admin"];
 pub fn routes(
     app: Arc<PermissionsApp>,
 ) -> impl Filter<Extract = (Answer,), Error = Infallible> + Clone {
+    let labs = common::lab_page::routes(
+        app.app.lab.clone(),
+        app.app.public_origin.clone(),
+        lab::PermissionsLabs(app.clone()),
+    );
+    let lab_switches = app.app.lab.clone();
     let logging_in = filters::home(app.clone())
         .or(filters::login_page(app.clone()))
         .unify()
@@ -103,7 +111,10 @@ pub fn routes(
         .unify()
         .or(logging_out)
         .unify()
+        .or(labs)
+        .unify()
         .recover(common::recover)
         .unify()
         .map(common::respond::harden)
+        .then(move |answer| common::lab::mark_pages(lab_switches.clone(), answer))
 }

@@ -6,7 +6,7 @@ use crate::app::PermissionsApp;
 use crate::guard::CurrentUser;
 use crate::store::HeldTokens;
 use crate::{cookie, store};
-use common::Answer;
+use common::{Answer, Decision};
 use std::sync::Arc;
 
 /// `POST /logout`: this browser's session.
@@ -28,6 +28,7 @@ pub async fn logout_all(app: Arc<PermissionsApp>, user: CurrentUser) -> Answer {
 }
 
 fn logged_out(app: &PermissionsApp) -> Answer {
+    app.app.report.report(Decision::SessionEnded);
     let mut response = common::respond::see_other("/");
     response
         .headers_mut()

@@ -40,6 +40,11 @@ async fn main() -> ExitCode {
             .map_err(|e| StartupError::Stage(e.to_string()))?;
         let offline = matches!(config.provider, ProviderSetup::Offline);
         let google = match GoogleCredentials::from_lookup(|n| std::env::var(n).ok(), !offline)? {
+            Some(_) if app.lab.lab().is_some() => {
+                return Err(StartupError::Stage(
+                    "LAB: a lab switches a defence off, so it runs in offline mode only; unset GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET".into(),
+                ))
+            }
             Some(online) => online,
             None => {
                 let mock = mock_google.ok_or_else(|| {

@@ -14,7 +14,7 @@ use crate::app::PermissionsApp;
 use crate::guard::session_over;
 use crate::store::{self, SessionRow};
 use basic::tokens::Tokens;
-use common::Problem;
+use common::{Decision, Problem};
 use http::StatusCode;
 use sessions::refresh::Refreshed;
 use std::sync::Arc;
@@ -85,7 +85,9 @@ async fn redeem(app: &PermissionsApp, row: &SessionRow) -> Result<(), Problem> {
                 refresh_token: new.refresh_token.clone().or(Some(refresh_token)),
                 ..new
             };
-            store::store_refreshed(&app.db, &app.seal, row, &tokens, expires_at).await
+            store::store_refreshed(&app.db, &app.seal, row, &tokens, expires_at).await?;
+            app.app.report.report(Decision::SessionRefreshed);
+            Ok(())
         }
         Refreshed::LoginEnded => {
             store::delete(&app.db, &app.seal, &row.id_hash).await?;

@@ -7,7 +7,7 @@ use crate::logout::revoke;
 use crate::session::Session;
 use basic::callback::complete;
 use basic::transaction::InFlight;
-use common::{Answer, Problem};
+use common::{Answer, Decision, Problem};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -34,7 +34,7 @@ pub async fn auth(app: Arc<SessionApp>, raw_query: String, cookies: Option<Strin
     let mut in_flight =
         InFlight::from_cookies(&app.keys, app.cookies, cookies.as_deref(), app.now())?;
     // A session this browser already had: logging in again replaces it.
-    let earlier = Session::from_cookies(&app.keys, app.cookies, cookies.as_deref())?;
+    let earlier = Session::in_request(app, cookies.as_deref())?;
     let logged_in = async {
         let tokens = complete(app, &raw_query, &mut in_flight).await?;
         // Steps 10–11: ask once who logged in, for the home page's
@@ -55,10 +55,10 @@ pub async fn auth(app: Arc<SessionApp>, raw_query: String, cookies: Option<Strin
         // Step 12. 303: the browser GETs /users/me, and a reload there does
         // not replay this callback.
         let mut response = common::respond::see_other("/users/me");
-        response.headers_mut().append(
-            http::header::SET_COOKIE,
-            session.to_cookie(&app.keys, app.cookies),
-        );
+        response
+            .headers_mut()
+            .append(http::header::SET_COOKIE, session.cookie_for(app));
+        app.report.report(Decision::SessionOpened);
         Ok(response)
     };
     let answer = logged_in.await;

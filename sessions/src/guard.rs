@@ -13,7 +13,7 @@ use crate::app::{with_session_app, SessionApp};
 use crate::refresh::{Refreshed, REFRESH_MARGIN_SECS};
 use crate::session::Session;
 use common::filters::cookie_header;
-use common::{Answer, Problem};
+use common::{Answer, Decision, Problem};
 use http::HeaderValue;
 use std::future::Future;
 use std::sync::Arc;
@@ -77,13 +77,15 @@ fn with_renewed_cookie(answer: Answer, cookie: HeaderValue) -> Answer {
 /// The request's session, refreshed when needed. No session, or a cookie
 /// that does not decrypt, is a 401; so is a refresh the provider refuses,
 /// which also deletes the cookie.
-async fn open_session(app: &SessionApp, cookies: Option<&str>) -> Result<LoggedIn, Problem> {
+pub(crate) async fn open_session(
+    app: &SessionApp,
+    cookies: Option<&str>,
+) -> Result<LoggedIn, Problem> {
     let policy = app.app.cookies;
     let logged_out = || Problem::not_logged_in().with_cookie(Session::clear_cookie(policy));
     // Only a session cookie counts: a browser in the middle of a login holds
     // just the transaction cookie, and that is not a login.
-    let session = Session::from_cookies(&app.app.keys, policy, cookies)?
-        .ok_or_else(Problem::not_logged_in)?;
+    let session = Session::in_request(&app.app, cookies)?.ok_or_else(Problem::not_logged_in)?;
     let now = app.app.now();
     if session.is_over(now) {
         return Err(logged_out());
@@ -100,7 +102,8 @@ async fn open_session(app: &SessionApp, cookies: Option<&str>) -> Result<LoggedI
     match app.refresher.refresh(&app.app, &refresh_token).await {
         Refreshed::Tokens(tokens) => {
             let session = session.refreshed(tokens, app.app.now());
-            let cookie = session.to_cookie(&app.app.keys, policy);
+            let cookie = session.cookie_for(&app.app);
+            app.app.report.report(Decision::SessionRefreshed);
             Ok(LoggedIn {
                 session,
                 renewed_cookie: Some(cookie),

@@ -18,8 +18,8 @@ struct HomePage<'a> {
 /// no valid access token.
 pub fn page(app: Arc<SessionApp>, cookies: Option<String>) -> Answer {
     let now = app.app.now();
-    let session = Session::from_cookies(&app.app.keys, app.app.cookies, cookies.as_deref())?
-        .filter(|session| !session.is_over(now));
+    let session =
+        Session::in_request(&app.app, cookies.as_deref())?.filter(|session| !session.is_over(now));
     common::respond::page(&HomePage {
         provider: app.app.provider.display_name,
         user_name: session.map(|s| s.user_name),

@@ -22,14 +22,17 @@
 //!
 //! `GET /` ([`home`]) shows whether you are logged in, and `/privileged`
 //! ([`profile`]) who may see it; [`filters`] maps each route to its
-//! handler, and [`app`] is the state they share.
+//! handler, and [`app`] is the state they share. [`lab`] holds the attack
+//! labs that switch a defence of this stage off (`LAB=signed-cookie`…).
 
 pub mod app;
 pub mod callback;
-pub mod cross_site;
+// The check lives in `common`, since the attack labs' pages use it too.
+pub use common::cross_site;
 pub mod filters;
 pub mod guard;
 pub mod home;
+pub mod lab;
 pub mod logout;
 pub mod profile;
 pub mod refresh;
@@ -44,6 +47,12 @@ use warp::Filter;
 /// method 405).
 pub fn routes(app: App) -> impl Filter<Extract = (Answer,), Error = Infallible> + Clone {
     let stage = SessionApp::new(app.clone());
+    let labs = common::lab_page::routes(
+        app.lab.clone(),
+        app.public_origin.clone(),
+        lab::SessionLabs(stage.clone()),
+    );
+    let lab_switches = app.lab.clone();
     let logging_in = filters::home(stage.clone())
         // Stage 1's login, unchanged.
         .or(basic::filters::login(app))
@@ -59,7 +68,10 @@ pub fn routes(app: App) -> impl Filter<Extract = (Answer,), Error = Infallible> 
     logging_in
         .or(logged_in)
         .unify()
+        .or(labs)
+        .unify()
         .recover(common::recover)
         .unify()
         .map(common::respond::harden)
+        .then(move |answer| common::lab::mark_pages(lab_switches.clone(), answer))
 }

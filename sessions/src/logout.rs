@@ -5,7 +5,7 @@
 
 use crate::app::SessionApp;
 use crate::session::Session;
-use common::{Answer, App};
+use common::{Answer, App, Decision};
 use secrecy::ExposeSecret;
 use std::sync::Arc;
 
@@ -13,9 +13,10 @@ pub async fn logout(app: Arc<SessionApp>, cookies: Option<String>) -> Answer {
     let app = &app.app;
     // Even a session past its lifetime is revoked: its grant is still live
     // at the provider.
-    if let Some(session) = Session::from_cookies(&app.keys, app.cookies, cookies.as_deref())? {
+    if let Some(session) = Session::in_request(app, cookies.as_deref())? {
         revoke(app, &session.access_token, session.refresh_token.as_deref()).await;
     }
+    app.report.report(Decision::SessionEnded);
     let mut response = common::respond::see_other("/");
     response
         .headers_mut()

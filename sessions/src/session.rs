@@ -11,7 +11,8 @@
 use basic::cookies::{self, CookieName};
 use basic::tokens::Tokens;
 use common::cookie_keys::{CookieKeys, CookiePolicy};
-use common::Problem;
+use common::lab::Defence;
+use common::{App, Problem};
 use http::HeaderValue;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -106,6 +107,33 @@ impl Session {
     pub fn to_cookie(&self, keys: &CookieKeys, policy: CookiePolicy) -> HeaderValue {
         let json = serde_json::to_string(self).unwrap_or_default();
         cookies::seal(keys, policy, SESSION_COOKIE, json, SESSION_LIFETIME)
+    }
+
+    /// The session in this request's cookies, as `app` seals them:
+    /// encrypted, or only signed while `LAB=signed-cookie` has encryption
+    /// switched off.
+    pub fn in_request(app: &App, cookie_header: Option<&str>) -> Result<Option<Session>, Problem> {
+        if app.lab.is_on(Defence::EncryptedCookie) {
+            return Session::from_cookies(&app.keys, app.cookies, cookie_header);
+        }
+        let json = cookies::open_signed(&app.keys, app.cookies, cookie_header, SESSION_COOKIE)?;
+        Ok(json.and_then(|json| serde_json::from_str(&json).ok()))
+    }
+
+    /// The `Set-Cookie` header that hands this session to the browser, as
+    /// `app` seals it (see [`Session::in_request`]).
+    pub fn cookie_for(&self, app: &App) -> HeaderValue {
+        if app.lab.is_on(Defence::EncryptedCookie) {
+            return self.to_cookie(&app.keys, app.cookies);
+        }
+        let json = serde_json::to_string(self).unwrap_or_default();
+        cookies::sign_only(
+            &app.keys,
+            app.cookies,
+            SESSION_COOKIE,
+            json,
+            SESSION_LIFETIME,
+        )
     }
 
     pub fn clear_cookie(policy: CookiePolicy) -> HeaderValue {

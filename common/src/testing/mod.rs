@@ -7,6 +7,7 @@ pub mod bench;
 #[cfg(feature = "chromium")]
 pub mod chromium;
 pub mod hostile_input;
+pub mod labs;
 pub mod processes;
 pub mod properties;
 pub mod scripted_provider;

@@ -87,7 +87,11 @@ pub fn state_with(mock: &MockHandle, db: Db, settings: &Settings) -> Arc<Permiss
 
 /// [`state`], with Google too (the mock's Google personality, discovered).
 pub async fn state_with_google(mock: &MockHandle, db: Db) -> Arc<PermissionsApp> {
-    let app = App::for_mock(mock, REDIRECT);
+    google_state_of(App::for_mock(mock, REDIRECT), mock, db).await
+}
+
+/// [`state_with_google`], for an `app` made for `mock` and then changed.
+pub async fn google_state_of(app: App, mock: &MockHandle, db: Db) -> Arc<PermissionsApp> {
     let client = mock.google_client().expect("the mock's Google client");
     let google = permissions::google::Google::discover(
         &mock.google_issuer(),

@@ -1,0 +1,134 @@
+//! Stage 1's attack labs, each run twice: with its defence off (the attack
+//! works) and on (it fails).
+
+use common::lab::{Lab, LabSwitches};
+use common::testing::labs::{follow, outcome, play, switch};
+use common::testing::Browser;
+use common::App;
+use mock_discord::{MockDiscord, MockHandle};
+use serde_json::Value;
+
+const REDIRECT: &str = "http://127.0.0.1:5000/auth";
+
+async fn lab_app(lab: Lab) -> (MockHandle, App) {
+    let mock = MockDiscord::builder().spawn().await.unwrap();
+    let mut app = App::for_mock(&mock, REDIRECT);
+    app.lab = LabSwitches::running(lab);
+    (mock, app)
+}
+
+/// `no-state`: the attacker's login, finished by the victim's browser, with
+/// the state check and PKCE as given. The victim's answer.
+async fn login_csrf(state: bool, pkce: bool) -> (MockHandle, App, http::Response<bytes::Bytes>) {
+    let (mock, app) = lab_app(Lab::NoState).await;
+    let mut attacker = Browser::new(basic::routes(app.clone()));
+    switch(&mut attacker, "state", state).await;
+    switch(&mut attacker, "pkce", pkce).await;
+    let prepared = play(&mut attacker, "attacker-login").await;
+    assert!(outcome(&prepared).contains("callback for their own account"));
+    let mut victim = Browser::new(basic::routes(app.clone()));
+    let answer = follow(&mut victim, "planted").await;
+    (mock, app, answer)
+}
+
+#[tokio::test]
+async fn no_state_without_either_defence_the_victim_gets_the_attackers_tokens() {
+    let (mock, app, answer) = login_csrf(false, false).await;
+    assert_eq!(answer.status(), 200, "{:?}", answer.body());
+    // The inspector shows the open door.
+    assert!(mock
+        .steps()
+        .iter()
+        .any(|s| s.label == "GET /auth: state NOT checked" && !s.ok));
+    let tokens: Value = serde_json::from_slice(answer.body()).unwrap();
+    let token = tokens["access_token"].as_str().unwrap();
+    assert_eq!(basic::lab::whose_token(&app, token).await, "nelly");
+}
+
+#[tokio::test]
+async fn no_state_with_state_on_the_link_is_refused() {
+    let (mock, _app, answer) = login_csrf(true, false).await;
+    assert_eq!(answer.status(), 400);
+    assert!(mock.requests_to("/api/oauth2/token").is_empty());
+}
+
+#[tokio::test]
+async fn no_state_with_only_pkce_on_the_code_exchange_fails() {
+    let (mock, _app, answer) = login_csrf(false, true).await;
+    assert_ne!(answer.status(), 200, "{:?}", answer.body());
+    // It got as far as the token endpoint, which refused the code: no
+    // verifier came with it, and the attacker's challenge wants one.
+    let exchanges = mock.requests_to("/api/oauth2/token");
+    assert_eq!(exchanges.len(), 1);
+    assert_eq!(exchanges[0].status, 400);
+    assert_eq!(exchanges[0].param("code_verifier"), None);
+}
+
+#[tokio::test]
+async fn no_pkce_off_the_leaked_code_gives_the_attacker_the_victims_tokens_and_on_it_does_not() {
+    let (_mock, app) = lab_app(Lab::NoPkce).await;
+    let mut lab = Browser::new(basic::routes(app));
+    play(&mut lab, "victim-login").await;
+    let stolen = play(&mut lab, "attacker-redeems").await;
+    let stolen = outcome(&stolen);
+    assert!(stolen.contains("The attack worked"), "{stolen}");
+    assert!(
+        stolen.contains("ada.lovelace&#39;s") || stolen.contains("ada.lovelace's"),
+        "{stolen}"
+    );
+
+    switch(&mut lab, "pkce", true).await;
+    play(&mut lab, "victim-login").await;
+    let refused = play(&mut lab, "attacker-redeems").await;
+    let refused = outcome(&refused);
+    assert!(refused.contains("The attack failed"), "{refused}");
+    assert!(
+        refused.contains("invalid_grant") || refused.contains("refused"),
+        "{refused}"
+    );
+}
+
+#[tokio::test]
+async fn a_running_lab_marks_every_page_and_none_runs_by_default() {
+    let (_mock, app) = lab_app(Lab::NoPkce).await;
+    let mut browser = Browser::new(basic::routes(app.clone()));
+    for path in ["/", "/__lab"] {
+        let page = browser.get(path).await;
+        let html = String::from_utf8_lossy(page.body());
+        assert!(html.contains("LAB no-pkce"), "{path} has no banner");
+    }
+
+    let mock = MockDiscord::builder().spawn().await.unwrap();
+    let mut plain = Browser::new(basic::routes(App::for_mock(&mock, REDIRECT)));
+    let home = plain.get("/").await;
+    assert!(!String::from_utf8_lossy(home.body()).contains("LAB"));
+    assert_eq!(plain.get("/__lab").await.status(), 404);
+    let refused = plain
+        .send(
+            "POST",
+            "/__lab/defences",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            "defence=state&on=false",
+        )
+        .await;
+    assert_eq!(refused.status(), 404, "no lab, no switch");
+}
+
+#[tokio::test]
+async fn another_site_cannot_switch_a_defence() {
+    let (_mock, app) = lab_app(Lab::NoState).await;
+    let mut browser = Browser::new(basic::routes(app.clone()));
+    let refused = browser
+        .send(
+            "POST",
+            "/__lab/defences",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("sec-fetch-site", "cross-site"),
+            ],
+            "defence=state&on=true",
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+    assert!(!app.lab.is_on(common::lab::Defence::State));
+}
