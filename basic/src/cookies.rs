@@ -125,11 +125,17 @@ pub fn seal(
     let mut jar = CookieJar::new();
     jar.private_mut(keys.key())
         .add(with_attributes(policy, name, value, max_age));
-    let sealed = jar
+    set_cookie_from(&jar, policy, name)
+}
+
+/// The `Set-Cookie` header for the cookie `name` a jar holds (sealed or
+/// signed by the jar on its way in).
+fn set_cookie_from(jar: &CookieJar, policy: CookiePolicy, name: CookieName) -> HeaderValue {
+    let cookie = jar
         .get(name.under(policy))
         .map(|c| c.to_string())
         .unwrap_or_default();
-    set_cookie_header(&sealed)
+    set_cookie_header(&cookie)
 }
 
 /// What the FastAPI tutorial's session cookie was, for `LAB=signed-cookie`
@@ -146,11 +152,7 @@ pub fn sign_only(
     let mut jar = CookieJar::new();
     jar.signed_mut(keys.key())
         .add(with_attributes(policy, name, encoded, max_age));
-    let signed = jar
-        .get(name.under(policy))
-        .map(|c| c.to_string())
-        .unwrap_or_default();
-    set_cookie_header(&signed)
+    set_cookie_from(&jar, policy, name)
 }
 
 /// Reads a cookie made by [`sign_only`]: the signature checked, the value

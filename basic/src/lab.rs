@@ -16,7 +16,7 @@ use crate::callback;
 use crate::login::begin;
 use crate::transaction::{InFlight, Transaction};
 use common::lab::Lab;
-use common::lab_page::{LabScript, LabStep, Outcome};
+use common::lab_page::{cut, no_such_step, LabScript, LabStep, Outcome};
 use common::{App, Decision, Problem};
 use serde::Deserialize;
 
@@ -74,7 +74,7 @@ fn shown(callback: &str) -> String {
         .and_then(|(_, q)| serde_urlencoded::from_str::<Code>(q).ok())
         .and_then(|c| c.code);
     match code {
-        Some(code) => query.replace(&code, &format!("{}…", &code[..code.len().min(4)])),
+        Some(code) => query.replace(&code, &cut(&code, 4)),
         None => query,
     }
 }
@@ -172,7 +172,7 @@ async fn attacker_redeems_the_code(app: &App) -> Result<Outcome, Problem> {
             Ok(Outcome::worked(
                 "The attack worked: the attacker holds the victim's tokens",
                 vec![
-                    format!("access_token {}… (cut here)", &tokens.access_token[..tokens.access_token.len().min(4)]),
+                    format!("access_token {} (cut here)", cut(&tokens.access_token, 4)),
                     format!("The provider says the token is {whose}'s."),
                 ],
             ))
@@ -241,9 +241,7 @@ impl LabScript for BasicLabs {
             (Lab::NoState, "attacker-login") => attacker_starts_a_login(app).await,
             (Lab::NoPkce, "victim-login") => victim_logs_in(app).await,
             (Lab::NoPkce, "attacker-redeems") => attacker_redeems_the_code(app).await,
-            _ => Err(Problem::bad_request(format!(
-                "This lab has no step {step:?}."
-            ))),
+            _ => Err(no_such_step(&step)),
         }
     }
 

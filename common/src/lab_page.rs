@@ -114,6 +114,20 @@ impl Outcome {
     }
 }
 
+/// The first `n` characters of a secret and an ellipsis: what a lab's page
+/// shows of a code, a token or a cookie (by characters, so that no input
+/// can make it cut through one).
+pub fn cut(secret: &str, n: usize) -> String {
+    let head: String = secret.chars().take(n).collect();
+    format!("{head}…")
+}
+
+/// The answer to a step the running lab does not have. (`{:?}` escapes
+/// whatever the form sent; the body limit keeps it short.)
+pub fn no_such_step(step: &str) -> Problem {
+    Problem::bad_request(format!("This lab has no step {step:?}."))
+}
+
 /// What a stage brings to its labs' page.
 pub trait LabScript: Clone + Send + Sync + 'static {
     /// The stage's name, for the page's title.

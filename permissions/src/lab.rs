@@ -14,7 +14,7 @@ use crate::app::PermissionsApp;
 use crate::guard;
 use basic::transaction::InFlight;
 use common::lab::Lab;
-use common::lab_page::{LabScript, LabStep, Outcome};
+use common::lab_page::{no_such_step, LabScript, LabStep, Outcome};
 use common::Problem;
 use sessions::lab::{copied_cookies, copy_cookies, replay_outcome, stateless_logout_steps};
 use std::sync::Arc;
@@ -116,9 +116,7 @@ impl LabScript for PermissionsLabs {
                 Ok(replay_outcome(replayed))
             }
             (Lab::MixUp, "mixed-up-login") => mixed_up_login(app).await,
-            _ => Err(Problem::bad_request(format!(
-                "This lab has no step {step:?}."
-            ))),
+            _ => Err(no_such_step(&step)),
         }
     }
 

@@ -156,3 +156,27 @@ on_both_databases!(
     the_page_lists_users_and_its_forms_work_from_our_own_pages_only,
     names_are_escaped,
 );
+
+#[tokio::test]
+async fn the_inspector_hears_each_permission_granted_or_denied() {
+    let mock = mock().await;
+    let (_, db) = database(Backend::Sqlite).await;
+    let state = state(&mock, db);
+    let mut ada = logged_in_browser(stage(&state), &ADA).await;
+    assert_eq!(ada.get("/admin").await.status(), 200);
+    let mut nelly = logged_in_browser(stage(&state), &NELLY).await;
+    assert_eq!(nelly.get("/admin").await.status(), 403);
+    let drawn: Vec<(String, bool)> = mock
+        .steps()
+        .into_iter()
+        .filter(|s| s.label.starts_with("permission"))
+        .map(|s| (s.label, s.ok))
+        .collect();
+    assert_eq!(
+        drawn,
+        [
+            ("permission admin granted".to_string(), true),
+            ("permission admin denied".to_string(), false)
+        ]
+    );
+}

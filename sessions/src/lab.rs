@@ -17,7 +17,7 @@ use crate::session::{Session, SESSION_COOKIE};
 use basic::cookies::{self, read_signed_value};
 use basic::lab::{attacker_starts_a_login, no_state_steps, planted_link};
 use common::lab::{Lab, LabSwitches};
-use common::lab_page::{LabScript, LabStep, Outcome};
+use common::lab_page::{cut, no_such_step, LabScript, LabStep, Outcome};
 use common::Problem;
 use std::sync::Arc;
 
@@ -96,11 +96,7 @@ fn decode_session_cookie(app: &SessionApp, cookies: Option<&str>) -> Result<Outc
         return Err(Problem::bad_request("No session cookie: log in first."));
     };
     let value = cookie.value();
-    let shown = format!(
-        "{}… ({} characters)",
-        &value[..value.len().min(24)],
-        value.len()
-    );
+    let shown = format!("{} ({} characters)", cut(value, 24), value.chars().count());
     let read =
         read_signed_value(value).and_then(|json| serde_json::from_str::<Session>(&json).ok());
     Ok(match read {
@@ -110,8 +106,8 @@ fn decode_session_cookie(app: &SessionApp, cookies: Option<&str>) -> Result<Outc
                 format!("The cookie: {shown}"),
                 "Skip the signature (44 characters), base64-decode the rest:".into(),
                 format!(
-                    "access_token {}… (cut here; the cookie holds it whole), refresh_token {}, user {}",
-                    &session.access_token[..session.access_token.len().min(4)],
+                    "access_token {} (cut here; the cookie holds it whole), refresh_token {}, user {}",
+                    cut(&session.access_token, 4),
                     if session.refresh_token.is_some() { "present" } else { "absent" },
                     session.user_name
                 ),
@@ -176,9 +172,7 @@ impl LabScript for SessionLabs {
                 let replayed = open_session(stage, Some(&copy)).await.map(|_| ());
                 Ok(replay_outcome(replayed))
             }
-            _ => Err(Problem::bad_request(format!(
-                "This lab has no step {step:?}."
-            ))),
+            _ => Err(no_such_step(&step)),
         }
     }
 

@@ -61,3 +61,22 @@ async fn transcript_of_login_use_and_logout() {
     t.provider_saw_revocations(&mock);
     insta::assert_snapshot!("visit", t.text());
 }
+
+#[tokio::test]
+async fn the_inspector_hears_the_session_opened_refreshed_and_ended() {
+    let mock = mock().await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
+    mock.advance_clock(std::time::Duration::from_secs(7 * 24 * 3600 - 30));
+    assert_eq!(browser.get("/users/me").await.status(), 200);
+    assert_eq!(browser.request("POST", "/logout", &[]).await.status(), 303);
+    let labels: Vec<String> = mock.steps().into_iter().map(|s| s.label).collect();
+    let at = |label: &str| {
+        labels
+            .iter()
+            .position(|l| l == label)
+            .unwrap_or_else(|| panic!("no {label:?} in {labels:?}"))
+    };
+    assert!(at("session opened") < at("session refreshed"));
+    assert!(at("session refreshed") < at("session ended"));
+    assert!(at("POST /api/oauth2/token/revoke") < at("session ended"));
+}
