@@ -132,3 +132,54 @@ async fn another_site_cannot_switch_a_defence() {
     assert_eq!(refused.status(), 403);
     assert!(!app.lab.is_on(common::lab::Defence::State));
 }
+
+#[test]
+fn a_lab_with_real_credentials_does_not_start() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_basic"))
+        .env_clear()
+        .env("LAB", "no-state")
+        .env("DISCORD_CLIENT_ID", "123")
+        .env("DISCORD_CLIENT_SECRET", "a-real-secret")
+        .env("SESSION_SECRET", "x".repeat(48))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("LAB: a lab switches a defence off, so it runs in offline mode only"),
+        "{said}"
+    );
+}
+
+#[tokio::test]
+async fn the_start_up_banner_says_how_to_run_the_attack() {
+    use std::process::{Command, Stdio};
+    let port = common::testing::free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_basic"))
+        .env_clear()
+        .env("LAB", "no-pkce")
+        .env("PORT", port.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    common::testing::wait_until_listening(port).await;
+    let page = reqwest::get(format!("http://127.0.0.1:{port}/"))
+        .await
+        .unwrap();
+    assert!(page.text().await.unwrap().contains("LAB no-pkce"));
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let banner = String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).into_owned();
+    assert!(
+        banner.contains("LAB=no-pkce: code interception"),
+        "{banner}"
+    );
+    assert!(
+        banner.contains(&format!("http://127.0.0.1:{port}/__lab")),
+        "{banner}"
+    );
+    assert!(banner.contains("Switched off: pkce."), "{banner}");
+}
