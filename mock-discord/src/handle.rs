@@ -7,7 +7,7 @@ use crate::grants::IssuedCode;
 use crate::journal::Exchange;
 use crate::ratelimit::RateLimit;
 use crate::state::{MockState, Settings};
-use crate::timeline::{AppDecision, Step};
+use crate::timeline::{AppDecision, DrawnStep, Step};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -344,7 +344,8 @@ pub struct AppNotes(Arc<MockState>);
 
 impl AppNotes {
     pub fn note(&self, decision: AppDecision) {
-        self.0.store().timeline.decision(decision);
+        let drawn = DrawnStep::of_decision(decision);
+        self.0.store().timeline.push(drawn);
     }
 }
 

@@ -42,6 +42,35 @@ pub struct Exchange {
 }
 
 impl Exchange {
+    /// The exchange as the journal keeps it, secrets shortened; numbered
+    /// when recorded. Made before the store is locked, so that the
+    /// redaction's work does not hold up other requests.
+    pub fn of(request: &MockRequest, status: u16, location: Option<&str>) -> Exchange {
+        let mut params = Vec::new();
+        for found in [request.query(), request.form_if_form()]
+            .into_iter()
+            .flatten()
+        {
+            params.extend(found.iter().map(|(n, v)| (n.to_string(), redact(n, v))));
+        }
+        let authorization =
+            request
+                .header("authorization")
+                .map(|value| match value.split_once(' ') {
+                    Some((scheme, credential)) => format!("{scheme} {}", shorten(credential)),
+                    None => shorten(value),
+                });
+        Exchange {
+            seq: 0,
+            method: request.method.to_string(),
+            path: request.path.clone(),
+            status,
+            params,
+            authorization,
+            location: location.map(redact_url),
+        }
+    }
+
     /// The value of a recorded parameter.
     pub fn param(&self, name: &str) -> Option<&str> {
         self.params
@@ -58,42 +87,14 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// Records an exchange, and returns it as recorded (secrets shortened).
-    pub fn record(
-        &mut self,
-        request: &MockRequest,
-        status: u16,
-        location: Option<&str>,
-    ) -> Exchange {
-        let mut params = Vec::new();
-        for found in [request.query(), request.form_if_form()]
-            .into_iter()
-            .flatten()
-        {
-            params.extend(found.iter().map(|(n, v)| (n.to_string(), redact(n, v))));
-        }
-        let authorization =
-            request
-                .header("authorization")
-                .map(|value| match value.split_once(' ') {
-                    Some((scheme, credential)) => format!("{scheme} {}", shorten(credential)),
-                    None => shorten(value),
-                });
+    /// Keeps an exchange (made by [`Exchange::of`]), numbered.
+    pub fn record(&mut self, mut exchange: Exchange) {
         self.next_seq += 1;
+        exchange.seq = self.next_seq;
         if self.exchanges.len() == JOURNAL_CAPACITY {
             self.exchanges.pop_front();
         }
-        let exchange = Exchange {
-            seq: self.next_seq,
-            method: request.method.to_string(),
-            path: request.path.clone(),
-            status,
-            params,
-            authorization,
-            location: location.map(redact_url),
-        };
-        self.exchanges.push_back(exchange.clone());
-        exchange
+        self.exchanges.push_back(exchange);
     }
 
     pub fn exchanges(&self) -> Vec<Exchange> {

@@ -2,10 +2,11 @@
 //! applies injected faults and rate limits, and records the exchange.
 
 use crate::faults::{Endpoint, Fault};
+use crate::journal::Exchange;
 use crate::reply::{api_error, method_not_allowed, not_found};
 use crate::request::{read_capped, BodyError, MockRequest};
 use crate::state::MockState;
-use crate::timeline::PkceCheck;
+use crate::timeline::{DrawnStep, PkceCheck};
 use crate::{api, authorize, consent, google, inspect, metadata, token};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -111,20 +112,20 @@ async fn dispatch(mock: &MockState, request: MockRequest) -> Response {
             return inspect::control(mock, &request, rest);
         }
     }
-    let response = answer(mock, &request).await;
+    let mut response = answer(mock, &request).await;
+    // The token endpoint leaves its PKCE check on the response, for the
+    // inspector to show; it never goes over the wire.
+    let pkce = response.extensions_mut().remove::<PkceCheck>();
     let location = response
         .headers()
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok());
-    let mut store = mock.store();
-    let exchange = store
-        .journal
-        .record(&request, response.status().as_u16(), location);
-    // The token endpoint leaves its PKCE check on the response, for the
-    // inspector to show; it never goes over the wire.
-    let pkce = response.extensions().get::<PkceCheck>().cloned();
+    let exchange = Exchange::of(&request, response.status().as_u16(), location);
     let endpoint = route(&request.path).map(|(endpoint, _)| endpoint);
-    store.timeline.exchange(&exchange, endpoint, pkce);
+    let drawn = DrawnStep::of_exchange(&exchange, endpoint, pkce);
+    let mut store = mock.store();
+    store.journal.record(exchange);
+    store.timeline.push(drawn);
     drop(store);
     response
 }

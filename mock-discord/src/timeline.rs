@@ -15,7 +15,7 @@
 use crate::explain::{explain_exchange, Explanation};
 use crate::faults::Endpoint;
 use crate::journal::Exchange;
-use crate::secrets::{is_pkce_string, pkce_s256, pkce_s256_matches, shorten};
+use crate::secrets::{constant_time_eq, is_pkce_string, pkce_s256, shorten};
 use serde::Serialize;
 use std::collections::VecDeque;
 use tokio::sync::broadcast;
@@ -59,16 +59,17 @@ impl PkceCheck {
     /// challenge without a verifier fails, and so does a verifier nobody
     /// asked for.
     pub fn of(challenge: Option<&str>, verifier: Option<&str>) -> PkceCheck {
-        let matches = match (challenge, verifier) {
-            (Some(challenge), Some(verifier)) => {
-                is_pkce_string(verifier) && pkce_s256_matches(verifier, challenge)
-            }
-            (None, None) => true,
+        // RFC 7636 §4.1: a verifier of the wrong length or alphabet is
+        // refused without hashing.
+        let computed = verifier.filter(|v| is_pkce_string(v)).map(pkce_s256);
+        let matches = match (challenge, verifier, &computed) {
+            (Some(challenge), Some(_), Some(computed)) => constant_time_eq(computed, challenge),
+            (None, None, _) => true,
             _ => false,
         };
         PkceCheck {
             verifier: verifier.map(shorten),
-            computed: verifier.filter(|v| is_pkce_string(v)).map(pkce_s256),
+            computed,
             challenge: challenge.map(str::to_string),
             matches,
         }
@@ -148,21 +149,26 @@ impl Default for Timeline {
     }
 }
 
-impl Timeline {
-    /// Adds an exchange the mock answered.
-    pub fn exchange(
-        &mut self,
+/// A step ready to be numbered and kept: made before the store is locked.
+pub struct DrawnStep {
+    step: Step,
+    opens_login: bool,
+}
+
+impl DrawnStep {
+    /// An exchange the mock answered.
+    pub fn of_exchange(
         exchange: &Exchange,
         endpoint: Option<Endpoint>,
         pkce: Option<PkceCheck>,
-    ) {
+    ) -> DrawnStep {
         let from = match endpoint {
             Some(Endpoint::Authorize | Endpoint::GoogleAuthorize) => Party::Browser,
             _ => Party::App,
         };
-        // A login starts where the browser first asks for consent.
-        let opens_login = from == Party::Browser && exchange.method == "GET";
-        let mut request = vec![format!("{} {}", exchange.method, exchange.path)];
+        let label = format!("{} {}", exchange.method, exchange.path);
+        let mut request = Vec::with_capacity(exchange.params.len() + 2);
+        request.push(label.clone());
         request.extend(exchange.params.iter().map(|(n, v)| format!("{n}={v}")));
         request.extend(
             exchange
@@ -170,30 +176,34 @@ impl Timeline {
                 .iter()
                 .map(|a| format!("Authorization: {a}")),
         );
-        let mut answer = vec![format!("{}", exchange.status)];
+        let mut answer = vec![exchange.status.to_string()];
         answer.extend(exchange.location.iter().map(|l| format!("Location: {l}")));
-        let grant_type = exchange.param("grant_type");
-        self.push(
-            Step {
+        DrawnStep {
+            step: Step {
                 seq: 0,
                 login: 0,
                 from,
                 to: Party::Provider,
-                label: format!("{} {}", exchange.method, exchange.path),
+                label,
                 ok: exchange.status < 400,
                 request,
                 answer,
-                explanation: explain_exchange(endpoint, &exchange.method, grant_type),
+                explanation: explain_exchange(
+                    endpoint,
+                    &exchange.method,
+                    exchange.param("grant_type"),
+                ),
                 pkce,
             },
-            opens_login,
-        );
+            // A login starts where the browser first asks for consent.
+            opens_login: from == Party::Browser && exchange.method == "GET",
+        }
     }
 
-    /// Adds a decision the app reported.
-    pub fn decision(&mut self, decision: AppDecision) {
-        self.push(
-            Step {
+    /// A decision the app reported.
+    pub fn of_decision(decision: AppDecision) -> DrawnStep {
+        DrawnStep {
+            step: Step {
                 seq: 0,
                 login: 0,
                 from: decision.from,
@@ -205,11 +215,18 @@ impl Timeline {
                 explanation: decision.explanation,
                 pkce: None,
             },
-            decision.opens_login,
-        );
+            opens_login: decision.opens_login,
+        }
     }
+}
 
-    fn push(&mut self, mut step: Step, opens_login: bool) {
+impl Timeline {
+    /// Numbers a step, keeps it, and sends it to the watching pages.
+    pub fn push(&mut self, drawn: DrawnStep) {
+        let DrawnStep {
+            mut step,
+            opens_login,
+        } = drawn;
         if opens_login && !self.newest_opened_login || self.login == 0 {
             self.login += 1;
         }
@@ -220,8 +237,10 @@ impl Timeline {
         if self.steps.len() == TIMELINE_CAPACITY {
             self.steps.pop_front();
         }
-        // Nobody watching is not an error.
-        let _ = self.live.send(Live::Step(Box::new(step.clone())));
+        // A copy only for pages that watch: most of the time, none does.
+        if self.live.receiver_count() > 0 {
+            let _ = self.live.send(Live::Step(Box::new(step.clone())));
+        }
         self.steps.push_back(step);
     }
 
