@@ -43,53 +43,62 @@ pub fn any_login(app: &App, in_flight: &mut InFlight) -> Transaction {
     })
 }
 
+/// Where the provider sent a browser back to: our callback, with a code.
+pub struct Callback(url::Url);
+
+impl Callback {
+    /// Its path and query: a link to our own site.
+    pub fn link(&self) -> String {
+        format!("{}?{}", self.0.path(), self.0.query().unwrap_or_default())
+    }
+
+    pub fn code(&self) -> Option<String> {
+        self.0
+            .query_pairs()
+            .find(|(name, _)| name == "code")
+            .map(|(_, value)| value.into_owned())
+    }
+
+    /// As a lab's page shows it: the code cut to four characters.
+    pub fn shown(&self) -> String {
+        let query: Vec<String> = self
+            .0
+            .query_pairs()
+            .map(|(name, value)| match name.as_ref() {
+                "code" => format!("code={}", cut(&value, 4)),
+                _ => format!("{name}={value}"),
+            })
+            .collect();
+        format!("{}?{}", self.0.path(), query.join("&"))
+    }
+}
+
 /// A login in another browser, through the mock's consent page as
-/// `username`, up to the callback URL it sends the browser to (not
-/// followed). Returns that URL and the login's transaction.
-pub async fn log_in_elsewhere(app: &App, username: &str) -> Result<(String, Transaction), Problem> {
+/// `username`, up to the callback it sends the browser to (not followed).
+/// Returns that callback and the login's transaction.
+pub async fn log_in_elsewhere(
+    app: &App,
+    username: &str,
+) -> Result<(Callback, Transaction), Problem> {
     let (authorize_url, transaction) = begin(app);
     let callback = common::offline::consent_as(authorize_url.as_str(), username)
         .await
         .map_err(Problem::bad_request)?;
-    Ok((callback, transaction))
-}
-
-/// The path and query of a callback URL, for a link to our own site.
-fn path_and_query(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(url) => format!("{}?{}", url.path(), url.query().unwrap_or_default()),
-        Err(_) => "/".into(),
-    }
-}
-
-/// A callback URL as the page shows it: the code cut to four characters.
-fn shown(callback: &str) -> String {
-    #[derive(Deserialize)]
-    struct Code {
-        code: Option<String>,
-    }
-    let query = path_and_query(callback);
-    let code = query
-        .split_once('?')
-        .and_then(|(_, q)| serde_urlencoded::from_str::<Code>(q).ok())
-        .and_then(|c| c.code);
-    match code {
-        Some(code) => query.replace(&code, &cut(&code, 4)),
-        None => query,
-    }
+    let callback = url::Url::parse(&callback)
+        .map_err(|_| Problem::bad_request("the provider sent the browser nowhere"))?;
+    Ok((Callback(callback), transaction))
 }
 
 /// `no-state`, step 1: the attacker's login, stopped before the callback.
 pub async fn attacker_starts_a_login(app: &App) -> Result<Outcome, Problem> {
     let (callback, _attackers_own_cookie) = log_in_elsewhere(app, ATTACKER).await?;
-    let link = path_and_query(&callback);
-    app.lab.keep(PLANTED, link);
+    app.lab.keep(PLANTED, callback.link());
     Ok(Outcome::prepared(
         "The attacker holds a callback for their own account",
         vec![
             format!(
                 "{} (the code cut here; the link below carries it whole).",
-                shown(&callback)
+                callback.shown()
             ),
             "The attacker never follows it. Your browser will.".into(),
         ],
@@ -134,19 +143,14 @@ pub fn no_state_steps(app: &App, you_see: &str) -> Vec<LabStep> {
 /// `no-pkce`, step 1: a victim's login whose callback leaks.
 async fn victim_logs_in(app: &App) -> Result<Outcome, Problem> {
     let (callback, _) = log_in_elsewhere(app, VICTIM).await?;
-    let code = url::Url::parse(&callback)
-        .ok()
-        .and_then(|u| {
-            u.query_pairs()
-                .find(|(n, _)| n == "code")
-                .map(|(_, v)| v.into_owned())
-        })
+    let code = callback
+        .code()
         .ok_or_else(|| Problem::bad_request("the provider sent no code"))?;
     app.lab.keep(LEAKED_CODE, code);
     Ok(Outcome::prepared(
         "Ada's callback leaked",
         vec![
-            format!("A proxy's access log: GET {}", shown(&callback)),
+            format!("A proxy's access log: GET {}", callback.shown()),
             "Her browser never arrives: the attacker is faster.".into(),
         ],
     ))

@@ -26,6 +26,12 @@ async fn login_csrf(state: bool, pkce: bool) -> (MockHandle, App, http::Response
     switch(&mut attacker, "pkce", pkce).await;
     let prepared = play(&mut attacker, "attacker-login").await;
     assert!(outcome(&prepared).contains("callback for their own account"));
+    // The page shows the code cut; only the link carries it whole.
+    let link = attacker.get("/__lab/link/planted").await;
+    let code = common::testing::query_param(&common::testing::location(&link), "code").unwrap();
+    let page = String::from_utf8_lossy(prepared.body()).into_owned();
+    assert!(!page.contains(&code), "the whole code is on the page");
+    assert!(page.contains(&format!("code={}…", &code[..4])), "{page}");
     let mut victim = Browser::new(basic::routes(app.clone()));
     let answer = follow(&mut victim, "planted").await;
     (mock, app, answer)
