@@ -54,5 +54,5 @@ pub fn routes(app: App) -> impl Filter<Extract = (Answer,), Error = Infallible> 
         .recover(common::recover)
         .unify()
         .map(common::respond::harden)
-        .then(move |answer| common::lab::mark_pages(lab.clone(), answer))
+        .then(move |answer| common::lab_banner::mark_pages(lab.clone(), answer))
 }

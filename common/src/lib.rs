@@ -15,7 +15,8 @@
 //! * [`cookie_keys`]: the key that seals cookies, and their `Secure` flag.
 //! * [`clock`]: the time every expiry is checked against.
 //! * [`upstream`]: the one strict HTTP client that talks to the provider.
-//! * [`lab`]: `LAB=<name>`, the attack labs' switches and banner.
+//! * [`lab`], [`lab_banner`], [`lab_page`]: `LAB=<name>`, the attack
+//!   labs: their switches, their banners, and their page at `/__lab`.
 //! * [`flow_report`]: the stage's decisions (state compared, session
 //!   opened…), told to the mock's live inspector in offline mode.
 //! * [`problem`]: every failure as a status and `{"detail": "…"}`.
@@ -33,6 +34,7 @@ pub mod cross_site;
 pub mod filters;
 pub mod flow_report;
 pub mod lab;
+pub mod lab_banner;
 pub mod lab_page;
 pub mod offline;
 pub mod problem;

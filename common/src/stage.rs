@@ -196,7 +196,7 @@ fn print_banner(
     }
     if let Some(lab) = app.lab.lab() {
         println!();
-        for line in crate::lab::startup_lines(lab, open) {
+        for line in crate::lab_banner::startup_lines(lab, open) {
             println!("  {line}");
         }
         println!();

@@ -7,7 +7,7 @@ use crate::grants::IssuedCode;
 use crate::journal::Exchange;
 use crate::ratelimit::RateLimit;
 use crate::state::{MockState, Settings};
-use crate::timeline::{AppDecision, DrawnStep, Step};
+use crate::timeline::{AppNotes, Step};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -237,7 +237,7 @@ impl MockHandle {
     /// Where an app in the same process reports its decisions, to be drawn
     /// beside the mock's exchanges in the live inspector.
     pub fn notes(&self) -> AppNotes {
-        AppNotes(self.state.clone())
+        AppNotes::for_mock(self.state.clone())
     }
 
     /// Every recorded exchange, oldest first, secrets shortened.
@@ -334,23 +334,5 @@ impl MockHandle {
             nonce: None,
         };
         self.state.store().issue_code(issued)
-    }
-}
-
-/// The inspector's inbox for an app's decisions: cheap to clone, and alive
-/// as long as the app holds it (a stopped mock just records to nobody).
-#[derive(Clone)]
-pub struct AppNotes(Arc<MockState>);
-
-impl AppNotes {
-    pub fn note(&self, decision: AppDecision) {
-        let drawn = DrawnStep::of_decision(decision);
-        self.0.store().timeline.push(drawn);
-    }
-}
-
-impl std::fmt::Debug for AppNotes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("AppNotes")
     }
 }

@@ -85,6 +85,6 @@ pub use config::{Client, MockConfig, User, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SEC
 pub use consent_client::{submit_consent, Decision};
 pub use explain::Explanation;
 pub use faults::{Endpoint, Fault, FaultRule, IdTokenSpoil};
-pub use handle::{AppNotes, MockDiscord, MockHandle, StartError};
+pub use handle::{MockDiscord, MockHandle, StartError};
 pub use journal::Exchange;
-pub use timeline::{AppDecision, Party, Step};
+pub use timeline::{AppDecision, AppNotes, Party, Step};

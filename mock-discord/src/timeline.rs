@@ -16,8 +16,10 @@ use crate::explain::{explain_exchange, Explanation};
 use crate::faults::Endpoint;
 use crate::journal::Exchange;
 use crate::secrets::{constant_time_eq, is_pkce_string, pkce_s256, shorten};
+use crate::state::MockState;
 use serde::Serialize;
 use std::collections::VecDeque;
+use std::sync::Arc;
 use tokio::sync::broadcast;
 use warp::reply::Response;
 
@@ -260,5 +262,27 @@ impl Timeline {
         self.steps.clear();
         self.newest_opened_login = false;
         let _ = self.live.send(Live::Reset);
+    }
+}
+
+/// The inspector's inbox for an app's decisions: cheap to clone, and alive
+/// as long as the app holds it (a stopped mock just records to nobody).
+#[derive(Clone)]
+pub struct AppNotes(Arc<MockState>);
+
+impl AppNotes {
+    pub(crate) fn for_mock(mock: Arc<MockState>) -> AppNotes {
+        AppNotes(mock)
+    }
+
+    pub fn note(&self, decision: AppDecision) {
+        let drawn = DrawnStep::of_decision(decision);
+        self.0.store().timeline.push(drawn);
+    }
+}
+
+impl std::fmt::Debug for AppNotes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AppNotes")
     }
 }

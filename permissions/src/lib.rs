@@ -116,5 +116,5 @@ pub fn routes(
         .recover(common::recover)
         .unify()
         .map(common::respond::harden)
-        .then(move |answer| common::lab::mark_pages(lab_switches.clone(), answer))
+        .then(move |answer| common::lab_banner::mark_pages(lab_switches.clone(), answer))
 }
