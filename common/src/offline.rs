@@ -58,16 +58,13 @@ pub fn mock_user_id(username: &str) -> Option<String> {
 /// browser back to, not followed. The attack labs' attacker and victim
 /// log in this way.
 pub async fn consent_as(authorize_url: &str, username: &str) -> Result<String, String> {
-    let config = mock_discord::MockConfig::default();
-    let user = config
-        .user_named(username)
-        .map(|user| user.id.clone())
+    let user = mock_user_id(username)
         .or_else(|| {
-            let google = config.google_users.iter();
+            let google = mock_discord::MockConfig::default().google_users;
             google
-                .filter(|user| user.email == username)
-                .map(|user| user.sub.clone())
-                .next()
+                .into_iter()
+                .find(|user| user.email == username)
+                .map(|user| user.sub)
         })
         .ok_or_else(|| format!("the mock has no user {username}"))?;
     mock_discord::submit_consent(authorize_url, &user, mock_discord::Decision::Authorize)

@@ -59,7 +59,8 @@ impl PkceCheck {
     /// RFC 7636 §4.6, for a code issued with `challenge` (if the login sent
     /// one) and redeemed with `verifier` (if the token request sent one). A
     /// challenge without a verifier fails, and so does a verifier nobody
-    /// asked for.
+    /// asked for. `BASE64URL(SHA256(verifier))` is compared with the
+    /// challenge in constant time, like every other secret here.
     pub fn of(challenge: Option<&str>, verifier: Option<&str>) -> PkceCheck {
         // RFC 7636 §4.1: a verifier of the wrong length or alphabet is
         // refused without hashing.
@@ -284,5 +285,35 @@ impl AppNotes {
 impl std::fmt::Debug for AppNotes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("AppNotes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PkceCheck;
+
+    const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+    #[test]
+    fn the_pkce_check_follows_rfc_7636() {
+        let right = PkceCheck::of(Some(CHALLENGE), Some(VERIFIER));
+        assert!(right.matches);
+        assert_eq!(right.computed.as_deref(), Some(CHALLENGE));
+        assert_eq!(right.verifier.as_deref(), Some("dBjf…"));
+        let wrong = VERIFIER.replace('k', "l");
+        assert!(!PkceCheck::of(Some(CHALLENGE), Some(&wrong)).matches);
+        assert!(PkceCheck::of(None, None).matches, "no PKCE at either end");
+        assert!(
+            !PkceCheck::of(Some(CHALLENGE), None).matches,
+            "a challenge without a verifier"
+        );
+        assert!(
+            !PkceCheck::of(None, Some(VERIFIER)).matches,
+            "a verifier nobody asked for"
+        );
+        let short = PkceCheck::of(Some(CHALLENGE), Some("too-short"));
+        assert!(!short.matches);
+        assert_eq!(short.computed, None, "a malformed verifier is not hashed");
     }
 }
