@@ -65,14 +65,7 @@ async fn transcript_of_one_whole_flow() {
 async fn requests_json_and_reset() {
     let mock = mock().await;
     login(&mock, &NELLY, "identify").await;
-    let list: Value = http()
-        .get(format!("{}/__mock/requests", mock.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = get_json(&mock, "/__mock/requests").await;
     assert_eq!(list.as_array().unwrap().len(), 3, "{list}");
     assert_eq!(list[2]["path"], "/api/oauth2/token");
 
@@ -398,13 +391,6 @@ async fn fault_rules_out_of_bounds_are_refused_with_the_reason() {
         body["message"].as_str().unwrap().contains("millis"),
         "{body}"
     );
-    let pending: Value = http()
-        .get(format!("{}/__mock/faults", mock.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let pending = get_json(&mock, "/__mock/faults").await;
     assert_eq!(pending, json!([]));
 }

@@ -12,14 +12,7 @@ use std::time::Duration;
 use support::*;
 
 async fn steps(mock: &mock_discord::MockHandle) -> Vec<Value> {
-    let steps: Value = http()
-        .get(format!("{}/__mock/steps", mock.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let steps = get_json(mock, "/__mock/steps").await;
     steps.as_array().unwrap().clone()
 }
 

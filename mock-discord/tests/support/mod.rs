@@ -31,6 +31,18 @@ pub fn http() -> reqwest::Client {
         .unwrap()
 }
 
+/// The JSON the mock answers to `GET {path}` (its `/__mock/…` views).
+pub async fn get_json(mock: &MockHandle, path: &str) -> Value {
+    http()
+        .get(format!("{}{path}", mock.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// An authorize URL with sensible parameters, overridden by `extra`
 /// (an empty value removes the parameter).
 pub fn authorize_url(mock: &MockHandle, extra: &[(&str, &str)]) -> String {
