@@ -12,7 +12,7 @@ use openidconnect::{
 };
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::{http, param};
+use support::{http, param, post_form};
 
 const REDIRECT: &str = "http://127.0.0.1:5000/auth/google";
 const ADA: &str = "110248495921238986420";
@@ -21,17 +21,10 @@ async fn mock() -> MockHandle {
     MockDiscord::builder().seed(5).spawn().await.unwrap()
 }
 
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_standard_openid_connect_client_logs_in_refreshes_and_revokes() {
     let mock = mock().await;
-    let http_client = no_redirects();
+    let http_client = http();
     let metadata = CoreProviderMetadata::discover_async(
         IssuerUrl::new(mock.google_issuer()).unwrap(),
         &http_client,
@@ -146,21 +139,21 @@ async fn a_standard_openid_connect_client_logs_in_refreshes_and_revokes() {
     );
 
     // The code works once, in Google's error shape.
-    let replay = http()
-        .post(format!("{}/google/token", mock.base_url()))
-        .form(&[
+    let (status, replay) = post_form(
+        &mock,
+        "/google/token",
+        &[
             ("grant_type", "authorization_code"),
             ("code", code.as_str()),
             ("redirect_uri", REDIRECT),
             ("client_id", google.client_id.as_str()),
             ("client_secret", google.client_secret.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(
-        replay.json::<Value>().await.unwrap(),
+        replay,
         serde_json::json!({"error": "invalid_grant", "error_description": "Bad Request"})
     );
 
@@ -193,7 +186,7 @@ fn authorize_url(mock: &MockHandle, extra: &[(&str, &str)]) -> String {
 #[tokio::test]
 async fn google_is_strict_in_its_own_way() {
     let mock = mock().await;
-    let get = |url: String| async move { no_redirects().get(url).send().await.unwrap() };
+    let get = |url: String| async move { http().get(url).send().await.unwrap() };
     // No redirect_uri (Google has no default) and a wrong one: a page.
     for extra in [
         [("redirect_uri", "")],
@@ -226,36 +219,33 @@ async fn google_is_strict_in_its_own_way() {
         None,
     );
     let google = mock.google_client().unwrap();
-    let response = http()
-        .post(format!("{}/google/token", mock.base_url()))
-        .form(&[
+    let (status, _) = post_form(
+        &mock,
+        "/google/token",
+        &[
             ("grant_type", "authorization_code"),
             ("code", discord_code.as_str()),
             ("redirect_uri", REDIRECT),
             ("client_id", google.client_id.as_str()),
             ("client_secret", google.client_secret.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     // A wrong secret: 401 invalid_client.
-    let response = http()
-        .post(format!("{}/google/token", mock.base_url()))
-        .form(&[
+    let (status, refused) = post_form(
+        &mock,
+        "/google/token",
+        &[
             ("grant_type", "authorization_code"),
             ("code", "x"),
             ("client_id", google.client_id.as_str()),
             ("client_secret", "wrong"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        response.json::<Value>().await.unwrap()["error"],
-        "invalid_client"
-    );
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(refused["error"], "invalid_client");
 
     // Discovery and the JWKS, as a client reads them.
     let discovery: Value = http()
@@ -284,11 +274,7 @@ async fn google_is_strict_in_its_own_way() {
 #[tokio::test]
 async fn the_account_chooser_lists_the_accounts_and_its_form_works_once() {
     let mock = mock().await;
-    let page = no_redirects()
-        .get(authorize_url(&mock, &[]))
-        .send()
-        .await
-        .unwrap();
+    let page = http().get(authorize_url(&mock, &[])).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     assert_eq!(page.headers()["x-frame-options"], "DENY");
     let html = page.text().await.unwrap();
@@ -334,7 +320,7 @@ async fn faults_can_target_googles_endpoints() {
 async fn every_spoiled_id_token_is_refused_by_a_standard_client() {
     use mock_discord::IdTokenSpoil::*;
     let mock = mock().await;
-    let http_client = no_redirects();
+    let http_client = http();
     let metadata = CoreProviderMetadata::discover_async(
         IssuerUrl::new(mock.google_issuer()).unwrap(),
         &http_client,
