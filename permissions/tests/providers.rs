@@ -92,12 +92,7 @@ async fn the_mix_up_matrix(backend: Backend) {
         .await;
     let moved = callback.replacen("/auth/discord", "/auth/google", 1);
     let refused = browser.get(&moved).await;
-    assert_eq!(refused.status(), 400);
-    assert!(
-        detail(&refused).contains("not started with Google"),
-        "{}",
-        detail(&refused)
-    );
+    assert_refused(&refused, 400, "not started with Google");
 
     // 2. A Google login answered with Discord's issuer.
     let mut browser = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
@@ -112,12 +107,7 @@ async fn the_mix_up_matrix(backend: Backend) {
         1,
     );
     let refused = browser.get(&wrong_iss).await;
-    assert_eq!(refused.status(), 400);
-    assert!(
-        detail(&refused).contains("another issuer"),
-        "{}",
-        detail(&refused)
-    );
+    assert_refused(&refused, 400, "another issuer");
 
     // 3. A Google login whose answer lands on Discord's path.
     let mut browser = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
@@ -126,12 +116,7 @@ async fn the_mix_up_matrix(backend: Backend) {
         .await;
     let moved = callback.replacen("/auth/google", "/auth/discord", 1);
     let refused = browser.get(&moved).await;
-    assert_eq!(refused.status(), 400);
-    assert!(
-        detail(&refused).contains("not started with Discord"),
-        "{}",
-        detail(&refused)
-    );
+    assert_refused(&refused, 400, "not started with Discord");
 
     // The providers' journals: not one token request.
     assert_eq!(token_requests(&mock), 0, "no code was sent anywhere");
@@ -254,12 +239,7 @@ async fn a_cancelled_google_login_is_403(backend: Backend) {
         Some("access_denied")
     );
     let response = browser.get(&path_and_query(&callback)).await;
-    assert_eq!(response.status(), 403);
-    assert!(
-        detail(&response).contains("Google"),
-        "{}",
-        detail(&response)
-    );
+    assert_refused(&response, 403, "Google");
     assert_eq!(token_requests(&mock), 0);
 }
 
@@ -316,12 +296,7 @@ async fn linking_adds_an_identity_and_never_moves_one(backend: Backend) {
     let ada_id = body_json(&ada.get("/users/me").await)["id"].clone();
     let mut grace = logged_in_browser(stage(&state), &GRACE).await;
     let refused = link_google(&mut grace, GOOGLE_ADA).await;
-    assert_eq!(refused.status(), 409);
-    assert!(
-        detail(&refused).contains("already linked to another user"),
-        "{}",
-        detail(&refused)
-    );
+    assert_refused(&refused, 409, "already linked to another user");
     assert_eq!(
         body_json(&ada.get("/users/me").await)["id"],
         ada_id,

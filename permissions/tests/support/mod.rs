@@ -150,6 +150,12 @@ pub fn detail(response: &http::Response<Bytes>) -> String {
         .to_string()
 }
 
+/// A refusal: `status`, and a `detail` that says `words`.
+pub fn assert_refused(response: &http::Response<Bytes>, status: u16, words: &str) {
+    assert_eq!(response.status(), status, "{}", detail(response));
+    assert!(detail(response).contains(words), "{}", detail(response));
+}
+
 pub const SAME_ORIGIN: &[(&str, &str)] = &[("sec-fetch-site", "same-origin")];
 
 /// Runs each named `async fn(Backend)` as two tests, one per database:
