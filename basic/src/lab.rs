@@ -17,7 +17,7 @@ use crate::login::begin;
 use crate::transaction::{InFlight, Transaction};
 use common::lab::Lab;
 use common::lab_page::{cut, no_such_step, LabScript, LabStep, Outcome};
-use common::{App, Decision, Problem};
+use common::{App, Problem};
 use serde::Deserialize;
 
 /// The attacker's own account on the mock.
@@ -27,21 +27,6 @@ pub const VICTIM: &str = "ada.lovelace";
 
 const PLANTED: &str = "planted";
 const LEAKED_CODE: &str = "leaked-code";
-
-/// With the state check switched off (`LAB=no-state`), a callback is taken
-/// as the answer to whatever login this browser has, or to none at all: a
-/// login with no verifier, which the code exchange will show up.
-pub fn any_login(app: &App, in_flight: &mut InFlight) -> Transaction {
-    app.report.report(Decision::StateNotChecked);
-    in_flight.take_newest().unwrap_or_else(|| {
-        Transaction::new(
-            String::new(),
-            String::new(),
-            app.provider.issuer.clone(),
-            app.now(),
-        )
-    })
-}
 
 /// Where the provider sent a browser back to: our callback, with a code.
 pub struct Callback(url::Url);

@@ -40,7 +40,7 @@ use warp::Filter;
 /// answers both, in the same JSON as every other failure.
 pub fn routes(app: App) -> impl Filter<Extract = (Answer,), Error = Infallible> + Clone {
     let lab = app.lab.clone();
-    filters::home(app.clone())
+    let routes = filters::home(app.clone())
         .or(filters::login(app.clone()))
         .unify()
         .or(filters::callback(app.clone()))
@@ -50,9 +50,6 @@ pub fn routes(app: App) -> impl Filter<Extract = (Answer,), Error = Infallible> 
             app.public_origin.clone(),
             lab::BasicLabs(app),
         ))
-        .unify()
-        .recover(common::recover)
-        .unify()
-        .map(common::respond::harden)
-        .then(move |answer| common::lab_banner::mark_pages(lab.clone(), answer))
+        .unify();
+    common::respond::every_answer(routes, lab)
 }

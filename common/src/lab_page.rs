@@ -14,10 +14,10 @@
 //! | `POST /__lab/attack` | `step=<name>`: play that step, show what happened |
 //! | `GET /__lab/link/<name>` | follow a link the attacker made (303) |
 //!
-//! With no lab running, every route is a 404. The POSTs are refused when
-//! another site sent them, like logout's.
+//! With no lab running, every route is a 404. The POSTs are control
+//! routes, like the mock's `/__mock`: they are taken only from the lab's
+//! own page ([`own_page_only`]).
 
-use crate::cross_site::same_site_only;
 use crate::lab::{Defence, Lab, LabSwitches};
 use crate::problem::{Answer, Problem};
 use askama::Template;
@@ -205,6 +205,44 @@ struct Play {
     step: String,
 }
 
+/// A guard for the lab's control routes: a browser's request is taken only
+/// from the lab's own page, so that another site cannot switch a defence
+/// off in the room's browsers. `Sec-Fetch-Site` decides when the browser
+/// sends it (it must say `same-origin`); `Origin` otherwise (it must be
+/// ours). A request with neither (curl, a test) is not a browser's, and
+/// cannot carry another site's intent. Stricter than stage 2's cross-site
+/// check, which also takes `none` (a typed URL): nobody types a POST.
+///
+/// (`Sec-Fetch-Site` comes first because our pages send `Referrer-Policy:
+/// no-referrer`, and with it a browser's form POST says `Origin: null`.)
+pub fn own_page_only(
+    public_origin: Arc<str>,
+) -> impl Filter<Extract = (), Error = Rejection> + Clone {
+    warp::header::optional::<String>("sec-fetch-site")
+        .and(warp::header::optional::<String>("origin"))
+        .map(
+            move |site: Option<String>, origin: Option<String>| match (site, origin) {
+                (Some(site), _) => site == "same-origin",
+                (None, Some(origin)) => *origin == *public_origin,
+                (None, None) => true,
+            },
+        )
+        // A header that is not even text: refused like a foreign one.
+        .or(warp::any().map(|| false))
+        .unify()
+        .and_then(|from_our_page: bool| async move {
+            if from_our_page {
+                Ok(())
+            } else {
+                Err(warp::reject::custom(Problem::new(
+                    StatusCode::FORBIDDEN,
+                    "Cross-site lab switch refused: use the lab's own page",
+                )))
+            }
+        })
+        .untuple_one()
+}
+
 /// The lab page's routes, for a stage whose pages live at `public_origin`.
 pub fn routes<S: LabScript>(
     switches: LabSwitches,
@@ -221,7 +259,7 @@ pub fn routes<S: LabScript>(
         .map(|(switches, script): (LabSwitches, S)| page(&switches, &script, None));
     let switch = warp::path!("__lab" / "defences")
         .and(warp::post())
-        .and(same_site_only(public_origin.clone(), "lab switch"))
+        .and(own_page_only(public_origin.clone()))
         .and(warp::body::content_length_limit(1024))
         .and(warp::body::form())
         .and(with())
@@ -239,7 +277,7 @@ pub fn routes<S: LabScript>(
         });
     let play = warp::path!("__lab" / "attack")
         .and(warp::post())
-        .and(same_site_only(public_origin, "lab step"))
+        .and(own_page_only(public_origin))
         .and(warp::body::content_length_limit(1024))
         .and(warp::body::form())
         .and(crate::filters::cookie_header())
@@ -267,4 +305,42 @@ pub fn routes<S: LabScript>(
             },
         );
     show.or(switch).unify().or(play).unify().or(follow).unify()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::own_page_only;
+    use warp::Filter;
+
+    #[tokio::test]
+    async fn the_lab_takes_changes_from_its_own_page_only() {
+        let ours = "http://127.0.0.1:5000";
+        let guard = own_page_only(ours.into())
+            .map(|| "taken")
+            .recover(|_| async { Ok::<_, std::convert::Infallible>("refused") });
+        let cases: [(&[(&str, &str)], &str); 8] = [
+            (&[], "taken"),
+            (
+                &[("sec-fetch-site", "same-origin"), ("origin", "null")],
+                "taken",
+            ),
+            (&[("origin", ours)], "taken"),
+            (&[("sec-fetch-site", "same-site")], "refused"),
+            (
+                &[("sec-fetch-site", "cross-site"), ("origin", ours)],
+                "refused",
+            ),
+            (&[("sec-fetch-site", "none")], "refused"),
+            (&[("origin", "http://evil.example")], "refused"),
+            (&[("origin", "null")], "refused"),
+        ];
+        for (headers, expected) in cases {
+            let mut request = warp::test::request().method("POST");
+            for (name, value) in headers {
+                request = request.header(*name, *value);
+            }
+            let answer = request.reply(&guard).await;
+            assert_eq!(answer.body(), expected, "{headers:?}");
+        }
+    }
 }

@@ -4,7 +4,8 @@
 //! OAuth2 flow, cookie sealing and sessions live in the stages' own crates.
 //! In the order a request meets them:
 //!
-//! * [`config`]: the environment (and `.env`), checked at start-up.
+//! * [`config`]: the environment (and `.env`), checked at start-up, and
+//!   what a base URL from it may be.
 //! * [`stage`]: `run`, the whole of a stage's `main`.
 //! * [`offline`]: with no credentials, the mock Discord in this process.
 //! * [`provider`]: Discord's endpoints from one base URL, and the `oauth2`
@@ -20,19 +21,20 @@
 //! * [`flow_report`]: the stage's decisions (state compared, session
 //!   opened…), told to the mock's live inspector in offline mode.
 //! * [`problem`]: every failure as a status and `{"detail": "…"}`.
-//! * [`respond`]: redirects, pages, `no-store`.
+//! * [`respond`]: redirects, pages, `no-store`, and what every answer of a
+//!   stage goes through ([`respond::every_answer`]).
+//! * [`headers`]: the headers every answer carries.
 //! * [`server`]: logging, binding, graceful shutdown.
 //! * `testing` (feature `testing`): a browser that keeps cookies over
 //!   `warp::test`, and a redactor for transcripts: the stages' tests use them.
 
 pub mod app;
-pub mod base_url;
 pub mod clock;
 pub mod config;
 pub mod cookie_keys;
-pub mod cross_site;
 pub mod filters;
 pub mod flow_report;
+pub mod headers;
 pub mod lab;
 pub mod lab_banner;
 pub mod lab_page;

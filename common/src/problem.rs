@@ -110,7 +110,7 @@ impl Reply for Problem {
         let mut response = warp::reply::with_status(body, self.status).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        crate::respond::add_everywhere_headers(headers);
+        crate::headers::add_everywhere_headers(headers);
         if let Some(seconds) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }

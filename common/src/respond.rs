@@ -1,9 +1,13 @@
 //! Small answers every stage gives.
 
-use crate::problem::{Answer, Problem};
+use crate::headers::add_everywhere_headers;
+use crate::lab::LabSwitches;
+use crate::lab_banner::mark_pages;
+use crate::problem::{recover, Answer, Problem};
 use http::{header, HeaderValue, StatusCode};
+use std::convert::Infallible;
 use warp::reply::Response;
-use warp::Reply;
+use warp::{Filter, Rejection, Reply};
 
 /// 303 See Other: "go GET this instead". After a login or logout the
 /// browser must not repeat the request that got it here.
@@ -52,13 +56,8 @@ pub fn page(template: &impl askama::Template) -> Answer {
     Ok(response)
 }
 
-/// Headers for every response of a stage, added once, after its routes:
-///
-/// * `X-Content-Type-Options: nosniff`: a browser takes our JSON for JSON,
-///   never sniffs it into HTML or script;
-/// * `Referrer-Policy: no-referrer`: the callback's URL carries the code,
-///   and no link or request from a page of ours tells another site where
-///   it came from.
+/// The headers of [`crate::headers`], added once, after a stage's routes.
+/// ([`Problem`]'s answers carry them already.)
 pub fn harden(answer: Answer) -> Answer {
     answer.map(|mut response| {
         add_everywhere_headers(response.headers_mut());
@@ -66,14 +65,20 @@ pub fn harden(answer: Answer) -> Answer {
     })
 }
 
-/// What [`harden`] adds; [`Problem`]'s answers get the same.
-pub fn add_everywhere_headers(headers: &mut http::HeaderMap) {
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+/// What every stage does after its routes, in this order: rejections
+/// become answers ([`recover`]), every answer gets the headers of
+/// [`crate::headers`] ([`harden`]), and while a lab runs, every page its
+/// banner ([`mark_pages`]).
+pub fn every_answer<F>(
+    routes: F,
+    lab: LabSwitches,
+) -> impl Filter<Extract = (Answer,), Error = Infallible> + Clone
+where
+    F: Filter<Extract = (Answer,), Error = Rejection> + Clone,
+{
+    routes
+        .recover(recover)
+        .unify()
+        .map(harden)
+        .then(move |answer| mark_pages(lab.clone(), answer))
 }

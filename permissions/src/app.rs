@@ -1,5 +1,9 @@
 //! What this stage's handlers share: stage 1's [`App`], the database, the
 //! key that seals tokens at rest, and the session timeouts.
+//!
+//! A `PermissionsApp` *is* stage 1's `App` with more beside it: it derefs
+//! to it, so a handler writes `app.keys` or `app.now()` as stage 1 does,
+//! and passes `&app` wherever stage 1 or 2 takes an `&App`.
 
 use crate::db::Db;
 use crate::google::Google;
@@ -8,13 +12,14 @@ use crate::providers::LoginProvider;
 use crate::settings::Settings;
 use crate::store::Timeouts;
 use crate::token_seal::TokenSeal;
-use common::App;
+use common::{App, Problem};
 use std::convert::Infallible;
 use std::sync::Arc;
 use warp::Filter;
 
 #[derive(Debug)]
 pub struct PermissionsApp {
+    /// Stage 1's state, which this stage extends.
     pub app: App,
     pub db: Db,
     /// Session lookups, coalesced into as few queries as the load allows.
@@ -59,6 +64,20 @@ impl PermissionsApp {
         self.providers().into_iter().find(|p| p.name() == name)
     }
 
+    /// The provider a path names (`/login/{provider}`, `/auth/{provider}`),
+    /// or 404.
+    pub fn provider_named(&self, name: &str) -> Result<LoginProvider<'_>, Problem> {
+        self.provider(name).ok_or_else(|| {
+            Problem::new(
+                http::StatusCode::NOT_FOUND,
+                format!(
+                    "No provider named {:?} here. /login lists the ones there are.",
+                    basic::callback::clip(name)
+                ),
+            )
+        })
+    }
+
     /// Every provider the stage logs in with, Discord first.
     pub fn providers(&self) -> Vec<LoginProvider<'_>> {
         let mut providers = vec![LoginProvider::Discord(&self.app)];
@@ -66,6 +85,14 @@ impl PermissionsApp {
             providers.push(LoginProvider::Google(google));
         }
         providers
+    }
+}
+
+impl std::ops::Deref for PermissionsApp {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
     }
 }
 

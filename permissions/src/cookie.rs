@@ -28,3 +28,8 @@ pub fn set(policy: CookiePolicy, id: &SessionId, lifetime: Duration) -> HeaderVa
 pub fn clear(policy: CookiePolicy) -> HeaderValue {
     basic::cookies::expire(policy, SESSION_COOKIE)
 }
+
+/// 401, and the browser's cookie deleted: its session is over.
+pub fn session_over(policy: CookiePolicy) -> Problem {
+    Problem::not_logged_in().with_cookie(clear(policy))
+}

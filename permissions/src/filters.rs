@@ -20,7 +20,7 @@ fn same_site(
     app: &PermissionsApp,
     action: &'static str,
 ) -> impl Filter<Extract = (), Error = Rejection> + Clone {
-    same_site_only(app.app.public_origin.clone(), action)
+    same_site_only(app.public_origin.clone(), action)
 }
 
 /// `GET /`.

@@ -11,6 +11,7 @@
 //! the browser.
 
 use crate::app::{with_permissions_app, PermissionsApp};
+use crate::session_id::SessionId;
 use crate::store::{self, SessionRow};
 use crate::{cookie, refresh};
 use common::filters::cookie_header;
@@ -61,9 +62,18 @@ fn guard(
     )
 }
 
-/// 401, and the browser's cookie deleted: its session is over.
-pub fn session_over(app: &PermissionsApp) -> Problem {
-    Problem::not_logged_in().with_cookie(cookie::clear(app.app.cookies))
+/// The live session behind a cookie's id, read without refreshing or
+/// touching it: for a page that only shows who is logged in, and for a
+/// link's callback, which only asks whether its user is still here.
+pub async fn peek(
+    app: &PermissionsApp,
+    id: Option<&SessionId>,
+) -> Result<Option<SessionRow>, Problem> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let session = app.lookups.find(&id.hash()).await?;
+    Ok(session.filter(|s| !s.is_over(app.now())))
 }
 
 /// The request's user, if logged in and (when `permission` is given)
@@ -74,17 +84,17 @@ pub(crate) async fn check(
     cookies: Option<&str>,
     permission: Option<&'static str>,
 ) -> Result<CurrentUser, Problem> {
-    let Some(id) = cookie::read(app.app.cookies, cookies)? else {
+    let Some(id) = cookie::read(app.cookies, cookies)? else {
         return Err(Problem::not_logged_in());
     };
     // Logged out, ended by /logout/all, or its user deleted: no row.
     let Some(mut session) = app.lookups.find(&id.hash()).await? else {
-        return Err(session_over(app));
+        return Err(cookie::session_over(app.cookies));
     };
-    let now = app.app.now();
+    let now = app.now();
     if session.is_over(now) {
         store::delete(&app.db, &app.seal, &session.id_hash).await?;
-        return Err(session_over(app));
+        return Err(cookie::session_over(app.cookies));
     }
     if now.saturating_add(sessions::refresh::REFRESH_MARGIN_SECS) >= session.access_expires_at {
         session = refresh::refresh(app.clone(), session).await?;
@@ -92,9 +102,7 @@ pub(crate) async fn check(
     store::touch(&app.db, &session, now, app.timeouts.idle).await?;
     if let Some(name) = permission {
         let granted = session.allows(name);
-        app.app
-            .report
-            .report(Decision::Permission { name, granted });
+        app.report.report(Decision::Permission { name, granted });
         if !granted {
             return Err(Problem::new(
                 StatusCode::FORBIDDEN,

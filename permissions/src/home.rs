@@ -1,8 +1,8 @@
 //! `GET /`: who is logged in, with which permissions.
 
 use crate::app::PermissionsApp;
-use crate::cookie;
 use crate::users::{self, User};
+use crate::{cookie, guard};
 use askama::Template;
 use common::Answer;
 use std::sync::Arc;
@@ -44,14 +44,11 @@ pub fn login_page(app: Arc<PermissionsApp>) -> Answer {
 /// Reads the session without refreshing or touching it: showing a name
 /// needs neither.
 pub async fn page(app: Arc<PermissionsApp>, cookies: Option<String>) -> Answer {
-    let mut user = None;
-    if let Some(id) = cookie::read(app.app.cookies, cookies.as_deref())? {
-        if let Some(session) = app.lookups.find(&id.hash()).await? {
-            if !session.is_over(app.app.now()) {
-                user = users::get(&app.db, session.user_id).await?;
-            }
-        }
-    }
+    let id = cookie::read(app.cookies, cookies.as_deref())?;
+    let user = match guard::peek(&app, id.as_ref()).await? {
+        Some(session) => users::get(&app.db, session.user_id).await?,
+        None => None,
+    };
     let can_link = match &user {
         Some(user) => app
             .providers()

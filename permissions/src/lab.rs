@@ -28,10 +28,10 @@ async fn mixed_up_login(app: &Arc<PermissionsApp>) -> Result<Outcome, Problem> {
     let google = app
         .provider("google")
         .ok_or_else(|| Problem::bad_request("This stage runs without Google."))?;
-    let (authorize_url, transaction) = google.begin(app.app.now());
+    let (authorize_url, transaction) = google.begin(app.now());
     let mut browser = InFlight::default();
     browser.start(transaction);
-    let set_cookie = browser.to_cookie(&app.app.keys, app.app.cookies);
+    let set_cookie = browser.to_cookie(&app.keys, app.cookies);
     let cookie = set_cookie
         .to_str()
         .ok()
@@ -57,7 +57,7 @@ async fn mixed_up_login(app: &Arc<PermissionsApp>) -> Result<Outcome, Problem> {
         Err(problem) => Outcome::worked(
             "The attack worked: Google's code went to Discord's token endpoint",
             vec![
-                format!("POST {} with Google's code and our Discord credentials.", app.app.provider.token_url),
+                format!("POST {} with Google's code and our Discord credentials.", app.provider.token_url),
                 format!("Discord answered: {}", problem.detail),
                 "Here Discord is honest and refuses it. Had this token endpoint been an attacker's, it would now hold a code for Ada's Google account.".into(),
             ],
@@ -81,7 +81,7 @@ impl LabScript for PermissionsLabs {
     fn steps(&self, lab: Lab) -> Vec<LabStep> {
         match lab {
             Lab::StatelessLogout => stateless_logout_steps(
-                &self.0.app.lab,
+                &self.0.lab,
                 "Stage 2 answered 200 here. Stage 3 answers 401: logout deleted the session's row.",
             ),
             Lab::MixUp => vec![
@@ -107,9 +107,9 @@ impl LabScript for PermissionsLabs {
     ) -> Result<Outcome, Problem> {
         let app = &self.0;
         match (lab, step.as_str()) {
-            (Lab::StatelessLogout, "copy-cookie") => copy_cookies(&app.app.lab, cookies),
+            (Lab::StatelessLogout, "copy-cookie") => copy_cookies(&app.lab, cookies),
             (Lab::StatelessLogout, "replay-cookie") => {
-                let copy = copied_cookies(&app.app.lab)?;
+                let copy = copied_cookies(&app.lab)?;
                 let replayed = guard::check(app, Some(&copy), Some("privileged"))
                     .await
                     .map(|_| ());

@@ -73,11 +73,11 @@ pub fn routes(
     app: Arc<PermissionsApp>,
 ) -> impl Filter<Extract = (Answer,), Error = Infallible> + Clone {
     let labs = common::lab_page::routes(
-        app.app.lab.clone(),
-        app.app.public_origin.clone(),
+        app.lab.clone(),
+        app.public_origin.clone(),
         lab::PermissionsLabs(app.clone()),
     );
-    let lab_switches = app.app.lab.clone();
+    let lab_switches = app.lab.clone();
     let logging_in = filters::home(app.clone())
         .or(filters::login_page(app.clone()))
         .unify()
@@ -104,7 +104,7 @@ pub fn routes(
     let logging_out = filters::logout(app.clone())
         .or(filters::logout_all(app))
         .unify();
-    logging_in
+    let routes = logging_in
         .or(guarded)
         .unify()
         .or(linking)
@@ -112,9 +112,6 @@ pub fn routes(
         .or(logging_out)
         .unify()
         .or(labs)
-        .unify()
-        .recover(common::recover)
-        .unify()
-        .map(common::respond::harden)
-        .then(move |answer| common::lab_banner::mark_pages(lab_switches.clone(), answer))
+        .unify();
+    common::respond::every_answer(routes, lab_switches)
 }

@@ -9,7 +9,6 @@
 //! identity of a user cannot be unlinked (nobody could log in as them).
 
 use crate::app::PermissionsApp;
-use crate::callback::unknown_provider;
 use crate::guard::CurrentUser;
 use crate::providers::LoginProvider;
 use crate::users::{self, Linked, Unlinked};
@@ -26,12 +25,10 @@ pub fn start(
     user: CurrentUser,
     cookies: Option<String>,
 ) -> Answer {
-    let Some(provider) = app.provider(&name) else {
-        return Err(unknown_provider(&name));
-    };
-    let (authorize_url, mut transaction) = provider.begin(app.app.now());
+    let provider = app.provider_named(&name)?;
+    let (authorize_url, mut transaction) = provider.begin(app.now());
     transaction.link_to = Some(user.user_id());
-    basic::login::send_to_provider(&app.app, cookies.as_deref(), authorize_url, transaction)
+    basic::login::send_to_provider(&app, cookies.as_deref(), authorize_url, transaction)
 }
 
 /// The callback of a link: the login proves the identity; it is added to
@@ -48,7 +45,7 @@ pub async fn finish(
             "The session that asked for this link is over. Log in, then link again.",
         ));
     }
-    let (tokens, login) = provider.finish(accepted, app.app.now()).await?;
+    let (tokens, login) = provider.finish(accepted, app.now()).await?;
     // The link needed the login, not its tokens: end that grant at once.
     provider.revoke(&tokens).await;
     match users::link(&app.db, user_id, &login).await? {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 /// `POST /logout`: this browser's session.
 pub async fn logout(app: Arc<PermissionsApp>, cookies: Option<String>) -> Answer {
-    if let Some(id) = cookie::read(app.app.cookies, cookies.as_deref())? {
+    if let Some(id) = cookie::read(app.cookies, cookies.as_deref())? {
         if let Some(tokens) = store::delete(&app.db, &app.seal, &id.hash()).await? {
             revoke(&app, &tokens).await;
         }
@@ -28,11 +28,11 @@ pub async fn logout_all(app: Arc<PermissionsApp>, user: CurrentUser) -> Answer {
 }
 
 fn logged_out(app: &PermissionsApp) -> Answer {
-    app.app.report.report(Decision::SessionEnded);
+    app.report.report(Decision::SessionEnded);
     let mut response = common::respond::see_other("/");
     response
         .headers_mut()
-        .append(http::header::SET_COOKIE, cookie::clear(app.app.cookies));
+        .append(http::header::SET_COOKIE, cookie::clear(app.cookies));
     Ok(response)
 }
 

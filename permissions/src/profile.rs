@@ -2,7 +2,8 @@
 //! database: no call to the provider), and two guarded pages.
 
 use crate::app::PermissionsApp;
-use crate::guard::{session_over, CurrentUser};
+use crate::cookie;
+use crate::guard::CurrentUser;
 use crate::users;
 use common::Answer;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use warp::Reply;
 pub async fn users_me(app: Arc<PermissionsApp>, user: CurrentUser) -> Answer {
     // The user may have been deleted since the guard read the session.
     let Some(record) = users::get(&app.db, user.user_id()).await? else {
-        return Err(session_over(&app));
+        return Err(cookie::session_over(app.cookies));
     };
     Ok(common::respond::no_store(
         warp::reply::json(&record).into_response(),

@@ -11,7 +11,7 @@
 //! mid-refresh cannot abandon it after the provider has rotated the token.
 
 use crate::app::PermissionsApp;
-use crate::guard::session_over;
+use crate::cookie;
 use crate::store::{self, SessionRow};
 use basic::tokens::Tokens;
 use common::{Decision, Problem};
@@ -40,7 +40,7 @@ async fn refresh_now(app: &PermissionsApp, session: SessionRow) -> Result<Sessio
     let started = std::time::Instant::now();
     loop {
         let Some(row) = store::find(&app.db, &session.id_hash).await? else {
-            return Err(session_over(app));
+            return Err(cookie::session_over(app.cookies));
         };
         // Refreshed, here or by another instance: done.
         if row.token_version > session.token_version {
@@ -52,7 +52,7 @@ async fn refresh_now(app: &PermissionsApp, session: SessionRow) -> Result<Sessio
                 "Your session is being refreshed. Try again in a moment.",
             ));
         }
-        if store::claim_refresh(&app.db, &row, app.app.now()).await? {
+        if store::claim_refresh(&app.db, &row, app.now()).await? {
             redeem(app, &row).await?;
         } else {
             tokio::time::sleep(POLL).await;
@@ -69,15 +69,15 @@ async fn redeem(app: &PermissionsApp, row: &SessionRow) -> Result<(), Problem> {
     // the session cannot go on.
     let Some(refresh_token) = tokens.and_then(|t| t.refresh_token) else {
         store::delete(&app.db, &app.seal, &row.id_hash).await?;
-        return Err(session_over(app));
+        return Err(cookie::session_over(app.cookies));
     };
     let Some(provider) = app.provider(&row.provider) else {
         store::delete(&app.db, &app.seal, &row.id_hash).await?;
-        return Err(session_over(app));
+        return Err(cookie::session_over(app.cookies));
     };
-    match provider.refresh(refresh_token.clone(), app.app.now()).await {
+    match provider.refresh(refresh_token.clone(), app.now()).await {
         Refreshed::Tokens(new) => {
-            let now = app.app.now();
+            let now = app.now();
             let expires_at = new.expires_at.unwrap_or(now.saturating_add(3600));
             // RFC 6749 §6: the server "MAY issue a new refresh token". A
             // response without one keeps the old.
@@ -86,12 +86,12 @@ async fn redeem(app: &PermissionsApp, row: &SessionRow) -> Result<(), Problem> {
                 ..new
             };
             store::store_refreshed(&app.db, &app.seal, row, &tokens, expires_at).await?;
-            app.app.report.report(Decision::SessionRefreshed);
+            app.report.report(Decision::SessionRefreshed);
             Ok(())
         }
         Refreshed::LoginEnded => {
             store::delete(&app.db, &app.seal, &row.id_hash).await?;
-            Err(session_over(app))
+            Err(cookie::session_over(app.cookies))
         }
         Refreshed::Failed(problem) => {
             store::release_refresh(&app.db, row).await?;

@@ -2,8 +2,8 @@
 //! server-side session may live. Read like `common`'s: once, at start-up,
 //! and a bad value stops the program with a message naming the variable.
 
-use common::base_url::{https_unless_loopback, parse_base_url};
-use common::config::ConfigError;
+use common::config::base_url::{https_unless_loopback, parse_base_url};
+use common::config::error::{problem, ConfigError};
 use std::time::Duration;
 
 /// `DATABASE_URL` unset: a SQLite file next to where the command runs,
@@ -48,13 +48,13 @@ impl GoogleCredentials {
             (Some(_), None) => {
                 return Err(problem(
                     "GOOGLE_CLIENT_SECRET",
-                    "is missing, but GOOGLE_CLIENT_ID is set: set both for a real Google client, or neither for the offline mock".into(),
+                    "is missing, but GOOGLE_CLIENT_ID is set: set both for a real Google client, or neither for the offline mock",
                 ))
             }
             (None, Some(_)) => {
                 return Err(problem(
                     "GOOGLE_CLIENT_ID",
-                    "is missing, but GOOGLE_CLIENT_SECRET is set: set both for a real Google client, or neither for the offline mock".into(),
+                    "is missing, but GOOGLE_CLIENT_SECRET is set: set both for a real Google client, or neither for the offline mock",
                 ))
             }
             (None, None) => None,
@@ -62,11 +62,11 @@ impl GoogleCredentials {
         match (discord_online, credentials.is_some()) {
             (true, false) => Err(problem(
                 "GOOGLE_CLIENT_ID",
-                "is unset while Discord is online: stage 3 logs in with both providers, so set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET too, or unset Discord's to run both offline".into(),
+                "is unset while Discord is online: stage 3 logs in with both providers, so set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET too, or unset Discord's to run both offline",
             )),
             (false, true) => Err(problem(
                 "DISCORD_CLIENT_ID",
-                "is unset while Google is online: stage 3 logs in with both providers, so set DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET too, or unset Google's to run both offline".into(),
+                "is unset while Google is online: stage 3 logs in with both providers, so set DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET too, or unset Google's to run both offline",
             )),
             _ => Ok(credentials),
         }
@@ -106,10 +106,6 @@ impl Default for Settings {
     }
 }
 
-fn problem(variable: &'static str, problem: String) -> ConfigError {
-    ConfigError { variable, problem }
-}
-
 impl Settings {
     /// From the process environment (`common` has read `.env` already).
     pub fn from_env() -> Result<Settings, ConfigError> {
@@ -125,7 +121,7 @@ impl Settings {
                 if !crate::db::is_supported(&url) {
                     return Err(problem(
                         "DATABASE_URL",
-                        "must start with sqlite: (a file, e.g. sqlite://permissions.db) or postgres:// (e.g. postgres://user:password@localhost/permissions)".into(),
+                        "must start with sqlite: (a file, e.g. sqlite://permissions.db) or postgres:// (e.g. postgres://user:password@localhost/permissions)",
                     ));
                 }
                 url

@@ -27,8 +27,7 @@
 
 pub mod app;
 pub mod callback;
-// The check lives in `common`, since the attack labs' pages use it too.
-pub use common::cross_site;
+pub mod cross_site;
 pub mod filters;
 pub mod guard;
 pub mod home;
@@ -65,13 +64,6 @@ pub fn routes(app: App) -> impl Filter<Extract = (Answer,), Error = Infallible> 
         .unify()
         .or(filters::logout(stage))
         .unify();
-    logging_in
-        .or(logged_in)
-        .unify()
-        .or(labs)
-        .unify()
-        .recover(common::recover)
-        .unify()
-        .map(common::respond::harden)
-        .then(move |answer| common::lab_banner::mark_pages(lab_switches.clone(), answer))
+    let routes = logging_in.or(logged_in).unify().or(labs).unify();
+    common::respond::every_answer(routes, lab_switches)
 }

@@ -4,24 +4,24 @@
 //! program with a message that names the variable and says what is wrong. A
 //! misconfigured login is a security problem, and failing at start-up beats
 //! failing in front of a user.
+//!
+//! * this file: the variables every stage reads, and [`Config`];
+//! * [`base_url`]: what a base URL from configuration may be (`PUBLIC_URL`,
+//!   `DISCORD_BASE_URL`, stage 3's `GOOGLE_ISSUER`);
+//! * [`provider_setup`]: real Discord credentials, or none (offline);
+//! * [`error`]: [`ConfigError`], which names the variable at fault.
 
-use crate::base_url::{https_unless_loopback, is_loopback, parse_base_url};
+pub mod base_url;
+pub mod error;
+pub mod provider_setup;
+
+use base_url::{https_unless_loopback, is_loopback, parse_base_url};
+use error::problem;
+pub use error::ConfigError;
+pub use provider_setup::{ProviderSetup, DEFAULT_DISCORD_BASE_URL};
 use secrecy::{ExposeSecret, SecretString};
 use std::net::IpAddr;
 use url::Url;
-
-/// Where the stage gets its identity provider from.
-#[derive(Debug, Clone)]
-pub enum ProviderSetup {
-    /// A real Discord application.
-    Discord {
-        client_id: String,
-        client_secret: SecretString,
-        base_url: Url,
-    },
-    /// No credentials: start the mock inside this process.
-    Offline,
-}
 
 /// The whole configuration of a stage.
 #[derive(Debug, Clone)]
@@ -39,23 +39,6 @@ pub struct Config {
 /// The smallest master key `cookie::Key::derive_from` accepts. Checking it
 /// here turns that function's panic into a start-up message.
 pub const MIN_SESSION_SECRET_BYTES: usize = 32;
-
-pub const DEFAULT_DISCORD_BASE_URL: &str = "https://discord.com";
-
-/// A configuration problem, worded for the person starting the program.
-#[derive(Debug, thiserror::Error)]
-#[error("{variable}: {problem}")]
-pub struct ConfigError {
-    pub variable: &'static str,
-    pub problem: String,
-}
-
-fn problem(variable: &'static str, problem: impl Into<String>) -> ConfigError {
-    ConfigError {
-        variable,
-        problem: problem.into(),
-    }
-}
 
 impl Config {
     /// Reads `.env` (if present), then the process environment.
@@ -119,44 +102,7 @@ impl Config {
             )?,
         };
 
-        let provider = match (get("DISCORD_CLIENT_ID"), get("DISCORD_CLIENT_SECRET")) {
-            (Some(client_id), Some(client_secret)) => {
-                let base_url = match get("DISCORD_BASE_URL") {
-                    None => Url::parse(DEFAULT_DISCORD_BASE_URL).expect("a valid constant URL"),
-                    Some(v) => https_unless_loopback(
-                        "DISCORD_BASE_URL",
-                        parse_base_url("DISCORD_BASE_URL", &v)?,
-                        "the client secret and the codes would cross the network unencrypted",
-                    )?,
-                };
-                ProviderSetup::Discord {
-                    client_id: client_id.trim().to_string(),
-                    client_secret: SecretString::from(client_secret.trim().to_string()),
-                    base_url,
-                }
-            }
-            (Some(_), None) => {
-                return Err(problem(
-                    "DISCORD_CLIENT_SECRET",
-                    "is missing, but DISCORD_CLIENT_ID is set: set both for a real Discord application, or neither for the offline mock",
-                ))
-            }
-            (None, Some(_)) => {
-                return Err(problem(
-                    "DISCORD_CLIENT_ID",
-                    "is missing, but DISCORD_CLIENT_SECRET is set: set both for a real Discord application, or neither for the offline mock",
-                ))
-            }
-            (None, None) => {
-                if get("DISCORD_BASE_URL").is_some() {
-                    return Err(problem(
-                        "DISCORD_BASE_URL",
-                        "is set without DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET: set them too (a standalone mock-discord uses mock-client-id / mock-client-secret), or unset it to use the embedded mock",
-                    ));
-                }
-                ProviderSetup::Offline
-            }
-        };
+        let provider = ProviderSetup::from_lookup(get)?;
 
         let session_secret = get("SESSION_SECRET").map(SecretString::from);
         if let Some(secret) = &session_secret {

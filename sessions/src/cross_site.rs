@@ -6,7 +6,7 @@
 //! POSTs; this check says so out loud, with a 403, from the two headers a
 //! browser sends about where a request came from.
 
-use crate::Problem;
+use common::Problem;
 use http::StatusCode;
 use std::sync::Arc;
 use warp::{Filter, Rejection};

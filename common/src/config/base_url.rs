@@ -2,12 +2,8 @@
 //! `DISCORD_BASE_URL`, stage 3's `GOOGLE_ISSUER`. An http(s) URL with
 //! nothing after its path, and plain http only on this machine.
 
-use crate::config::ConfigError;
+use super::error::{problem, ConfigError};
 use url::Url;
-
-fn problem(variable: &'static str, problem: String) -> ConfigError {
-    ConfigError { variable, problem }
-}
 
 /// Is this URL's host this machine (127.0.0.0/8, ::1, localhost)?
 pub fn is_loopback(url: &Url) -> bool {
