@@ -4,7 +4,7 @@ use bytes::Bytes;
 use common::testing::{location, path_and_query, query_param, Browser, StageRoutes};
 use common::App;
 use mock_discord::config::default_user_id;
-use mock_discord::{submit_consent, Decision, MockDiscord, MockHandle};
+use mock_discord::{submit_consent, Consent, MockDiscord, MockHandle};
 use serde_json::Value;
 use std::sync::LazyLock;
 
@@ -73,7 +73,7 @@ async fn a_login_shows_the_token_json() {
 async fn a_wrong_or_missing_state_is_400_and_no_token_is_requested() {
     let (mock, mut browser) = setup().await;
     let callback = browser
-        .login_until_callback(&NELLY, Decision::Authorize)
+        .login_until_callback(&NELLY, Consent::Authorize)
         .await;
     for forged in [
         with_param(&callback, "state", Some("forged-state-value-000")),
@@ -85,7 +85,7 @@ async fn a_wrong_or_missing_state_is_400_and_no_token_is_requested() {
         assert!(detail(&response).contains("state"), "{}", detail(&response));
         // The failed callback ended the transaction: log in again for the next case.
         browser
-            .login_until_callback(&NELLY, Decision::Authorize)
+            .login_until_callback(&NELLY, Consent::Authorize)
             .await;
     }
     assert!(mock.requests_to("/api/oauth2/token").is_empty());
@@ -95,7 +95,7 @@ async fn a_wrong_or_missing_state_is_400_and_no_token_is_requested() {
 async fn a_callback_without_a_transaction_cookie_is_400() {
     let (mock, mut browser) = setup().await;
     let callback = browser
-        .login_until_callback(&NELLY, Decision::Authorize)
+        .login_until_callback(&NELLY, Consent::Authorize)
         .await;
     browser.set_cookie("oauth_transaction", None);
     let response = browser.get(&callback).await;
@@ -108,7 +108,7 @@ async fn a_callback_without_a_transaction_cookie_is_400() {
 async fn a_tampered_transaction_cookie_is_400() {
     let (mock, mut browser) = setup().await;
     let callback = browser
-        .login_until_callback(&NELLY, Decision::Authorize)
+        .login_until_callback(&NELLY, Consent::Authorize)
         .await;
     let sealed = browser.cookie("oauth_transaction").unwrap().to_string();
     let mut bytes = sealed.into_bytes();
@@ -125,7 +125,7 @@ async fn a_tampered_transaction_cookie_is_400() {
 async fn a_replayed_callback_is_400() {
     let (mock, mut browser) = setup().await;
     let callback = browser
-        .login_until_callback(&NELLY, Decision::Authorize)
+        .login_until_callback(&NELLY, Consent::Authorize)
         .await;
     let first = browser.get(&callback).await;
     assert_eq!(first.status(), 200);
@@ -139,7 +139,7 @@ async fn a_replayed_callback_is_400() {
 #[tokio::test]
 async fn access_denied_is_a_clear_403() {
     let (mock, mut browser) = setup().await;
-    let callback = browser.login_until_callback(&NELLY, Decision::Cancel).await;
+    let callback = browser.login_until_callback(&NELLY, Consent::Cancel).await;
     let response = browser.get(&callback).await;
     assert_eq!(response.status(), 403);
     let detail = detail(&response);
@@ -156,7 +156,7 @@ async fn access_denied_is_a_clear_403() {
 async fn a_provider_error_with_markup_is_shown_as_inert_json() {
     let (_mock, mut browser) = setup().await;
     let callback = browser
-        .login_until_callback(&NELLY, Decision::Authorize)
+        .login_until_callback(&NELLY, Consent::Authorize)
         .await;
     let state = query_param(&callback, "state").unwrap();
     let attack = format!(
@@ -175,7 +175,7 @@ async fn a_provider_error_with_markup_is_shown_as_inert_json() {
 async fn an_iss_of_another_issuer_is_400() {
     let (mock, mut browser) = setup().await;
     let callback = browser
-        .login_until_callback(&NELLY, Decision::Authorize)
+        .login_until_callback(&NELLY, Consent::Authorize)
         .await;
     let response = browser
         .get(&with_param(&callback, "iss", Some("https://evil.example")))
@@ -190,7 +190,7 @@ async fn without_iss_the_login_still_works() {
     // Discord itself does not send iss; its absence is not an error.
     let (_mock, mut browser) = setup().await;
     let callback = browser
-        .login_until_callback(&NELLY, Decision::Authorize)
+        .login_until_callback(&NELLY, Consent::Authorize)
         .await;
     assert_eq!(
         browser
@@ -205,7 +205,7 @@ async fn without_iss_the_login_still_works() {
 async fn a_duplicated_parameter_is_400() {
     let (_mock, mut browser) = setup().await;
     let callback = browser
-        .login_until_callback(&NELLY, Decision::Authorize)
+        .login_until_callback(&NELLY, Consent::Authorize)
         .await;
     let response = browser.get(&format!("{callback}&state=again")).await;
     assert_eq!(response.status(), 400);
@@ -226,7 +226,7 @@ async fn the_pkce_verifier_reaches_the_provider_which_checks_it() {
     assert_eq!(challenge.len(), 43);
     let state = query_param(&authorize_url, "state").unwrap();
     assert!(state.len() >= 22, "at least 128 bits of state");
-    let callback = submit_consent(&authorize_url, &NELLY, Decision::Authorize)
+    let callback = submit_consent(&authorize_url, &NELLY, Consent::Authorize)
         .await
         .unwrap();
     assert_eq!(browser.get(&path_and_query(&callback)).await.status(), 200);
@@ -238,11 +238,11 @@ async fn the_pkce_verifier_reaches_the_provider_which_checks_it() {
     // attacker's verifier does not match the victim's challenge.
     let mut victim = Browser::new(basic::routes(App::for_mock(&mock, REDIRECT)));
     let victims_callback = victim
-        .login_until_callback(&NELLY, Decision::Authorize)
+        .login_until_callback(&NELLY, Consent::Authorize)
         .await;
     let stolen_code = query_param(&victims_callback, "code").unwrap();
     let attackers_callback = browser
-        .login_until_callback(&NELLY, Decision::Authorize)
+        .login_until_callback(&NELLY, Consent::Authorize)
         .await;
     let injected = with_param(&attackers_callback, "code", Some(&stolen_code));
     let response = browser.get(&injected).await;
@@ -358,10 +358,10 @@ async fn two_logins_in_two_tabs_both_complete() {
     let (mock, mut browser) = setup().await;
     let first_tab = location(&browser.get("/login").await);
     let second_tab = location(&browser.get("/login").await);
-    let first_callback = submit_consent(&first_tab, &NELLY, Decision::Authorize)
+    let first_callback = submit_consent(&first_tab, &NELLY, Consent::Authorize)
         .await
         .unwrap();
-    let second_callback = submit_consent(&second_tab, &NELLY, Decision::Authorize)
+    let second_callback = submit_consent(&second_tab, &NELLY, Consent::Authorize)
         .await
         .unwrap();
     let second = browser.get(&path_and_query(&second_callback)).await;
@@ -410,7 +410,7 @@ async fn logins_in_progress_are_bounded_and_a_forged_callback_ends_none() {
 async fn two_transaction_cookies_are_refused() {
     let (mock, mut browser) = setup().await;
     let callback = browser
-        .login_until_callback(&NELLY, Decision::Authorize)
+        .login_until_callback(&NELLY, Consent::Authorize)
         .await;
     let ours = browser.cookie_header();
     let response = warp::test::request()

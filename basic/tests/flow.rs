@@ -5,7 +5,7 @@
 use common::testing::{location, path_and_query, query_param, Body, Browser, Transcript};
 use common::App;
 use mock_discord::config::default_user_id;
-use mock_discord::{submit_consent, Decision, MockDiscord};
+use mock_discord::{submit_consent, Consent, MockDiscord};
 use serde_json::Value;
 
 const REDIRECT: &str = "http://127.0.0.1:5000/auth";
@@ -37,7 +37,7 @@ async fn transcript_of_a_whole_login() {
     let callback = submit_consent(
         &authorize_url,
         &default_user_id("nelly"),
-        Decision::Authorize,
+        Consent::Authorize,
     )
     .await
     .unwrap();

@@ -6,7 +6,7 @@ use base64::Engine;
 use common::testing::{assert_things_to_try_are, location, Browser, StageRoutes};
 use common::App;
 use mock_discord::config::default_user_id;
-use mock_discord::{Decision, MockDiscord, MockHandle};
+use mock_discord::{Consent, MockDiscord, MockHandle};
 use serde_json::Value;
 
 const REDIRECT: &str = "http://127.0.0.1:5000/auth";
@@ -62,7 +62,7 @@ async fn step_1_forge_a_callback() {
 async fn step_2_deny_consent() {
     let (mock, _, mut browser) = setup().await;
     let callback = browser
-        .login_until_callback(&default_user_id("nelly"), Decision::Cancel)
+        .login_until_callback(&default_user_id("nelly"), Consent::Cancel)
         .await;
     assert!(callback.contains("error=access_denied"), "{callback}");
     let response = browser.get(&callback).await;
@@ -80,7 +80,7 @@ async fn step_2_deny_consent() {
 async fn step_3_replay_the_callback() {
     let (mock, _, mut browser) = setup().await;
     let callback = browser
-        .login_until_callback(&default_user_id("nelly"), Decision::Authorize)
+        .login_until_callback(&default_user_id("nelly"), Consent::Authorize)
         .await;
     assert_eq!(browser.get(&callback).await.status(), 200);
     let reload = browser.get(&callback).await;

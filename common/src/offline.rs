@@ -9,7 +9,7 @@ use crate::cookie_keys::{CookieKeys, CookiePolicy};
 use crate::flow_report::{self, Drawn, FlowObserver, FlowReport};
 use crate::provider::Provider;
 use crate::upstream::Upstream;
-use mock_discord::{AppDecision, Explanation, MockDiscord, MockHandle, StartError};
+use mock_discord::{AppNote, Explanation, MockDiscord, MockHandle, StartError};
 use secrecy::SecretString;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -67,7 +67,7 @@ pub async fn consent_as(authorize_url: &str, username: &str) -> Result<String, S
                 .map(|user| user.sub)
         })
         .ok_or_else(|| format!("the mock has no user {username}"))?;
-    mock_discord::submit_consent(authorize_url, &user, mock_discord::Decision::Authorize)
+    mock_discord::submit_consent(authorize_url, &user, mock_discord::Consent::Authorize)
         .await
         .map_err(|e| format!("the consent page failed: {e}"))
 }
@@ -131,7 +131,7 @@ impl FlowObserver for mock_discord::AppNotes {
             flow_report::Party::Browser => mock_discord::Party::Browser,
             flow_report::Party::App => mock_discord::Party::App,
         };
-        self.note(AppDecision {
+        self.note(AppNote {
             from: party(decision.from),
             to: party(decision.to),
             label: decision.label,

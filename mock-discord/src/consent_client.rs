@@ -6,16 +6,16 @@ use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 
 /// The person's answer on the consent page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
+pub enum Consent {
     Authorize,
     Cancel,
 }
 
-impl Decision {
+impl Consent {
     fn as_str(self) -> &'static str {
         match self {
-            Decision::Authorize => "authorize",
-            Decision::Cancel => "cancel",
+            Consent::Authorize => "authorize",
+            Consent::Cancel => "cancel",
         }
     }
 }
@@ -27,7 +27,7 @@ impl Decision {
 pub async fn submit_consent(
     authorize_url: &str,
     user_id: &str,
-    decision: Decision,
+    decision: Consent,
 ) -> Result<String, String> {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

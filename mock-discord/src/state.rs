@@ -1,18 +1,20 @@
 //! The mock's shared state: its world (config), its clock, and what it has
 //! issued. One `Arc<MockState>` is shared by every request.
 
-use crate::authorization_request::AuthorizeRequest;
-use crate::browsers::{PendingConsent, Remembered, MAX_REMEMBERED_BROWSERS};
 use crate::clock::Clock;
 use crate::config::MockConfig;
-use crate::faults::Faults;
-use crate::google::keys::SigningKeys;
-use crate::grants::{Grants, IssuedCode};
-use crate::inspector::Watchers;
-use crate::journal::Journal;
-use crate::ratelimit::{Limiter, RateLimit};
-use crate::secrets::SecretSource;
-use crate::timeline::Timeline;
+use crate::control::faults::Faults;
+use crate::control::journal::Journal;
+use crate::inspector::timeline::Timeline;
+use crate::inspector::watchers::Watchers;
+use crate::oauth::authorization_request::AuthorizeRequest;
+use crate::oauth::browsers::{PendingConsent, Remembered, MAX_REMEMBERED_BROWSERS};
+use crate::oauth::codes::IssuedCode;
+use crate::oauth::grants::Grants;
+use crate::oauth::secrets::SecretSource;
+use crate::oauth::signing_keys::SigningKeys;
+use crate::personalities::discord::ratelimit::{Limiter, RateLimit};
+use crate::personalities::Personality;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, OnceLock, RwLock};
 use std::time::Duration;
@@ -22,19 +24,23 @@ use std::time::Duration;
 pub const DEFAULT_CODE_LIFETIME: Duration = Duration::from_secs(100);
 /// Discord's access tokens live a week: `expires_in: 604800`.
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(604_800);
-/// How long a consent page may be left open before its form stops working.
-pub const CONSENT_LIFETIME: Duration = Duration::from_secs(600);
 
 /// Knobs a test or the binary may turn.
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub code_lifetime: Duration,
     pub token_lifetime: Duration,
-    /// Approve every authorization as this user, without showing the page.
-    pub auto_approve: Option<String>,
-    /// The same for the Google personality, as this account's `sub`.
-    pub auto_approve_google: Option<String>,
+    /// Approve every authorization a personality is asked for as this
+    /// user (its id: a Discord user id, a Google `sub`), without the page.
+    pub auto_approve: HashMap<Personality, String>,
     pub rate_limit: RateLimit,
+}
+
+impl Settings {
+    /// The user `personality` approves every request as, if it does.
+    pub fn auto_approve_as(&self, personality: Personality) -> Option<String> {
+        self.auto_approve.get(&personality).cloned()
+    }
 }
 
 impl Default for Settings {
@@ -42,8 +48,7 @@ impl Default for Settings {
         Settings {
             code_lifetime: DEFAULT_CODE_LIFETIME,
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
-            auto_approve: None,
-            auto_approve_google: None,
+            auto_approve: HashMap::new(),
             rate_limit: RateLimit::default(),
         }
     }
@@ -75,10 +80,10 @@ pub struct MockState {
     store: Mutex<Store>,
     /// The inspector pages watching the timeline, bounded.
     pub watchers: Watchers,
-    /// The Google personality's signing key, made on first use: RSA key
-    /// generation is the slowest thing the mock does, and a Discord-only
-    /// run never needs it.
-    google_keys: OnceLock<SigningKeys>,
+    /// The key ID tokens are signed with (Google's personality), made on
+    /// first use: RSA key generation is the slowest thing the mock does,
+    /// and a Discord-only run never needs it.
+    signing_keys: OnceLock<SigningKeys>,
 }
 
 impl MockState {
@@ -91,13 +96,13 @@ impl MockState {
             seed,
             store: Mutex::new(Store::new(seed)),
             watchers: Watchers::default(),
-            google_keys: OnceLock::new(),
+            signing_keys: OnceLock::new(),
         }
     }
 
-    /// The Google personality's signing key (deterministic under `--seed`).
-    pub fn google_keys(&self) -> &SigningKeys {
-        self.google_keys
+    /// The key ID tokens are signed with (deterministic under `--seed`).
+    pub fn signing_keys(&self) -> &SigningKeys {
+        self.signing_keys
             .get_or_init(|| SigningKeys::generate(self.seed))
     }
 

@@ -2,7 +2,7 @@
 
 mod support;
 
-use mock_discord::{submit_consent, Decision, MockConfig, MockDiscord};
+use mock_discord::{submit_consent, Consent, MockConfig, MockDiscord};
 use reqwest::StatusCode;
 use support::*;
 
@@ -161,7 +161,7 @@ async fn consent_page_is_escaped_unframeable_and_self_contained() {
 #[tokio::test]
 async fn authorize_sends_code_state_and_iss() {
     let mock = mock().await;
-    let location = submit_consent(&authorize_url(&mock, &[]), &NELLY, Decision::Authorize)
+    let location = submit_consent(&authorize_url(&mock, &[]), &NELLY, Consent::Authorize)
         .await
         .unwrap();
     let params = query_of(&location);
@@ -178,7 +178,7 @@ async fn authorize_sends_code_state_and_iss() {
 #[tokio::test]
 async fn cancel_sends_access_denied() {
     let mock = mock().await;
-    let location = submit_consent(&authorize_url(&mock, &[]), &NELLY, Decision::Cancel)
+    let location = submit_consent(&authorize_url(&mock, &[]), &NELLY, Consent::Cancel)
         .await
         .unwrap();
     let expected = format!(

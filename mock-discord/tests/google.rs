@@ -4,7 +4,7 @@
 
 mod support;
 
-use mock_discord::{submit_consent, Decision, MockDiscord, MockHandle};
+use mock_discord::{submit_consent, Consent, MockDiscord, MockHandle};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
@@ -50,7 +50,7 @@ async fn a_standard_openid_connect_client_logs_in_refreshes_and_revokes() {
         .add_scope(Scope::new("profile".into()))
         .set_pkce_challenge(challenge)
         .url();
-    let callback = submit_consent(url.as_str(), ADA, Decision::Authorize)
+    let callback = submit_consent(url.as_str(), ADA, Consent::Authorize)
         .await
         .unwrap();
     assert_eq!(
@@ -286,7 +286,7 @@ async fn the_account_chooser_lists_the_accounts_and_its_form_works_once() {
     ] {
         assert!(html.contains(name), "{name} missing from the chooser");
     }
-    let cancelled = submit_consent(&authorize_url(&mock, &[]), ADA, Decision::Cancel)
+    let cancelled = submit_consent(&authorize_url(&mock, &[]), ADA, Consent::Cancel)
         .await
         .unwrap();
     assert_eq!(param(&cancelled, "error").as_deref(), Some("access_denied"));
@@ -357,7 +357,7 @@ async fn every_spoiled_id_token_is_refused_by_a_standard_client() {
                 Nonce::new_random,
             )
             .url();
-        let callback = submit_consent(url.as_str(), ADA, Decision::Authorize)
+        let callback = submit_consent(url.as_str(), ADA, Consent::Authorize)
             .await
             .unwrap();
         let tokens = client

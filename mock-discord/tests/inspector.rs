@@ -5,7 +5,7 @@
 
 mod support;
 
-use mock_discord::{AppDecision, Explanation, Party};
+use mock_discord::{AppNote, Explanation, Party};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::time::Duration;
@@ -139,7 +139,7 @@ async fn a_wrong_verifier_is_drawn_refused_with_the_hash_that_did_not_match() {
 #[tokio::test]
 async fn an_apps_decisions_join_the_same_timeline() {
     let mock = mock().await;
-    mock.notes().note(AppDecision {
+    mock.notes().note(AppNote {
         from: Party::App,
         to: Party::Browser,
         label: "303 to the provider; transaction sealed".into(),

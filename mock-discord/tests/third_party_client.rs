@@ -4,7 +4,7 @@
 
 mod support;
 
-use mock_discord::{submit_consent, Decision};
+use mock_discord::{submit_consent, Consent};
 use oauth2::basic::BasicClient;
 use oauth2::{
     AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, PkceCodeChallenge,
@@ -68,7 +68,7 @@ async fn the_oauth2_crate_logs_in_from_the_metadata_alone() {
         .set_pkce_challenge(challenge)
         .url();
 
-    let callback = submit_consent(authorize_url.as_str(), &NELLY, Decision::Authorize)
+    let callback = submit_consent(authorize_url.as_str(), &NELLY, Consent::Authorize)
         .await
         .unwrap();
     assert_eq!(

@@ -27,7 +27,10 @@
 //! * `POST /logout` and `/logout/all` ([`logout`]): the rows go, so every
 //!   copy of the cookie dies with them.
 //!
-//! [`db`] opens the database and runs the one migration; [`settings`] reads
+//! [`app`] is what the handlers share (stage 1's `App`, and the database
+//! beside it), [`filters`] maps each route to its handler, and [`home`] is
+//! `GET /` and the login page. [`db`] opens the database and runs the one
+//! migration; [`settings`] reads
 //! `DATABASE_URL`, `SESSION_IDLE` and `SESSION_LIFETIME`; [`cli`] works on
 //! the database without the server; [`offline`] gives the mock's users
 //! their starting permissions; [`lab`] holds the attack labs

@@ -5,7 +5,7 @@
 use common::testing::query_param;
 use common::Upstream;
 use mock_discord::{
-    submit_consent, Decision, Endpoint, Fault, FaultRule, IdTokenSpoil, MockDiscord,
+    submit_consent, Consent, Endpoint, Fault, FaultRule, IdTokenSpoil, MockDiscord,
 };
 use permissions::google::Google;
 use secrecy::SecretString;
@@ -39,7 +39,7 @@ async fn a_login_yields_the_verified_profile_and_each_spoiled_token_is_refused()
     assert!(url.as_str().contains("code_challenge="), "{url}");
     let nonce = transaction.nonce.clone().unwrap();
     assert!(!url.as_str().contains(&transaction.pkce_verifier));
-    let callback = submit_consent(url.as_str(), ADA, Decision::Authorize)
+    let callback = submit_consent(url.as_str(), ADA, Consent::Authorize)
         .await
         .unwrap();
     let code = query_param(&callback, "code").unwrap();
@@ -68,7 +68,7 @@ async fn a_login_yields_the_verified_profile_and_each_spoiled_token_is_refused()
             fault: Fault::SpoilIdToken { how },
         });
         let (url, transaction) = google.begin(now);
-        let callback = submit_consent(url.as_str(), ADA, Decision::Authorize)
+        let callback = submit_consent(url.as_str(), ADA, Consent::Authorize)
             .await
             .unwrap();
         let code = query_param(&callback, "code").unwrap();
@@ -92,7 +92,7 @@ async fn a_refresh_keeps_no_rotation_and_revocation_ends_the_grant() {
     let google = google(&mock).await;
     let now = mock.clock().now_secs();
     let (url, transaction) = google.begin(now);
-    let callback = submit_consent(url.as_str(), ADA, Decision::Authorize)
+    let callback = submit_consent(url.as_str(), ADA, Consent::Authorize)
         .await
         .unwrap();
     let code = query_param(&callback, "code").unwrap();

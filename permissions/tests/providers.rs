@@ -6,7 +6,7 @@
 mod support;
 
 use common::testing::{location, path_and_query, query_param};
-use mock_discord::{submit_consent, Decision, Endpoint, Fault, FaultRule, IdTokenSpoil};
+use mock_discord::{submit_consent, Consent, Endpoint, Fault, FaultRule, IdTokenSpoil};
 use std::time::Duration;
 use support::*;
 
@@ -88,7 +88,7 @@ async fn the_mix_up_matrix(backend: Backend) {
     // 1. A Discord login whose answer (a Discord code) lands on Google's path.
     let mut browser = support::browser(stage(&state));
     let callback = browser
-        .login_until_callback(&NELLY, Decision::Authorize)
+        .login_until_callback(&NELLY, Consent::Authorize)
         .await;
     let moved = callback.replacen("/auth/discord", "/auth/google", 1);
     let refused = browser.get(&moved).await;
@@ -97,7 +97,7 @@ async fn the_mix_up_matrix(backend: Backend) {
     // 2. A Google login answered with Discord's issuer.
     let mut browser = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
     let callback = browser
-        .login_until_callback(GOOGLE_ADA, Decision::Authorize)
+        .login_until_callback(GOOGLE_ADA, Consent::Authorize)
         .await;
     let google_iss = format!("iss={}", urlencode(&mock.google_issuer()));
     assert!(callback.contains(&google_iss), "{callback}");
@@ -112,7 +112,7 @@ async fn the_mix_up_matrix(backend: Backend) {
     // 3. A Google login whose answer lands on Discord's path.
     let mut browser = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
     let callback = browser
-        .login_until_callback(GOOGLE_ADA, Decision::Authorize)
+        .login_until_callback(GOOGLE_ADA, Consent::Authorize)
         .await;
     let moved = callback.replacen("/auth/google", "/auth/discord", 1);
     let refused = browser.get(&moved).await;
@@ -231,7 +231,7 @@ async fn a_cancelled_google_login_is_403(backend: Backend) {
     let state = state_with_google(&mock, db).await;
     let mut browser = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
     let login = browser.get(LOGIN_GOOGLE).await;
-    let callback = submit_consent(&location(&login), GOOGLE_ADA, Decision::Cancel)
+    let callback = submit_consent(&location(&login), GOOGLE_ADA, Consent::Cancel)
         .await
         .unwrap();
     assert_eq!(
@@ -254,7 +254,7 @@ async fn link_google<F: common::testing::StageRoutes>(
 ) -> http::Response<bytes::Bytes> {
     let start = browser.request("POST", "/link/google", &[]).await;
     assert_eq!(start.status(), 303, "{}", detail(&start));
-    let callback = submit_consent(&location(&start), sub, Decision::Authorize)
+    let callback = submit_consent(&location(&start), sub, Consent::Authorize)
         .await
         .unwrap();
     browser.get(&path_and_query(&callback)).await

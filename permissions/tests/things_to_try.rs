@@ -180,7 +180,7 @@ async fn step_8_link_then_log_in_with_the_other() {
     let callback = mock_discord::submit_consent(
         &common::testing::location(&start),
         GOOGLE_ALAN,
-        mock_discord::Decision::Authorize,
+        mock_discord::Consent::Authorize,
     )
     .await
     .unwrap();
@@ -201,7 +201,7 @@ async fn step_9_mix_up_the_callbacks() {
     let state = state_with_google(&mock, db).await;
     let mut browser = support::browser(stage(&state));
     let callback = browser
-        .login_until_callback(&NELLY, mock_discord::Decision::Authorize)
+        .login_until_callback(&NELLY, mock_discord::Consent::Authorize)
         .await;
     assert!(callback.starts_with("/auth/discord?"), "{callback}");
     let moved = callback.replacen("/auth/discord", "/auth/google", 1);

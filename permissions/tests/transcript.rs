@@ -106,7 +106,7 @@ async fn a_google_login(backend: Backend) {
     let callback = mock_discord::submit_consent(
         &authorize,
         "110248495921238986420",
-        mock_discord::Decision::Authorize,
+        mock_discord::Consent::Authorize,
     )
     .await
     .unwrap();

@@ -8,7 +8,7 @@ use basic::transaction::InFlight;
 use common::config::Config;
 use common::testing::{query_param, Browser};
 use common::App;
-use mock_discord::Decision;
+use mock_discord::Consent;
 use sessions::app::SessionApp;
 use sessions::refresh::Refreshed;
 use sessions::session::Session;
@@ -24,7 +24,7 @@ async fn no_debug_output_shows_a_secret() {
 
     // Mid-login: the transaction, with its state and verifier.
     let callback = browser
-        .login_until_callback(&NELLY, Decision::Authorize)
+        .login_until_callback(&NELLY, Consent::Authorize)
         .await;
     let code = query_param(&callback, "code").unwrap();
     let state = query_param(&callback, "state").unwrap();

@@ -4,7 +4,7 @@
 mod support;
 
 use common::testing::{location, path_and_query, query_param, Body, Browser, Transcript};
-use mock_discord::{submit_consent, Decision};
+use mock_discord::{submit_consent, Consent};
 use support::*;
 
 const SHOWN: &[&str] = &["location", "set-cookie"];
@@ -21,7 +21,7 @@ async fn transcript_of_login_use_and_logout() {
         .hide_login(&authorize_url, browser.cookie("oauth_transaction").unwrap());
     t.response("1. GET /login", &login, SHOWN, Body::Raw);
 
-    let callback = submit_consent(&authorize_url, &NELLY, Decision::Authorize)
+    let callback = submit_consent(&authorize_url, &NELLY, Consent::Authorize)
         .await
         .unwrap();
     t.redact

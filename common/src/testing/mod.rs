@@ -1,7 +1,14 @@
 //! Test helpers for the stages (feature `testing`): a tiny browser over
-//! `warp::test` that keeps cookies, transcripts of a flow with their random
-//! values redacted ([`transcript`]), and, with the feature `chromium`, a
-//! real headless browser ([`chromium`]).
+//! `warp::test` that keeps cookies (this file), and beside it:
+//!
+//! * [`transcript`]: a flow written down, its random values redacted;
+//! * [`labs`]: driving a lab's page as its buttons would;
+//! * [`scripted_provider`] and [`hostile_input`]: a provider that answers
+//!   what a test scripts, and the generators of bad input the property
+//!   tests ([`properties`]) feed the stages;
+//! * [`processes`]: a stage's real binary, started and driven;
+//! * [`bench`]: the benchmarks' servers and load;
+//! * [`chromium`] (feature `chromium`): a real headless browser.
 
 pub mod bench;
 #[cfg(feature = "chromium")]
@@ -18,7 +25,7 @@ pub use transcript::{Body, Redactor, Transcript};
 use crate::problem::Answer;
 use bytes::Bytes;
 use http::Response;
-use mock_discord::{submit_consent, Decision};
+use mock_discord::{submit_consent, Consent};
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use warp::{Filter, Reply};
@@ -136,7 +143,7 @@ where
     /// `GET /login`, then the mock's consent page (as `user`, with
     /// `decision`): returns the callback path with its query, not yet
     /// visited.
-    pub async fn login_until_callback(&mut self, user: &str, decision: Decision) -> String {
+    pub async fn login_until_callback(&mut self, user: &str, decision: Consent) -> String {
         let login_path = self.login_path.clone();
         let login = self.get(&login_path).await;
         assert_eq!(login.status(), 303, "{login_path} must redirect");
@@ -149,7 +156,7 @@ where
 
     /// A whole login: returns the callback's response.
     pub async fn login(&mut self, user: &str) -> Response<Bytes> {
-        let callback = self.login_until_callback(user, Decision::Authorize).await;
+        let callback = self.login_until_callback(user, Consent::Authorize).await;
         self.get(&callback).await
     }
 }

@@ -2,7 +2,7 @@
 //! start a stage's binary and for the benchmarks.
 
 use crate::testing::{free_port, wait_until_listening};
-use mock_discord::{submit_consent, Decision};
+use mock_discord::{submit_consent, Consent};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
@@ -85,7 +85,7 @@ pub async fn log_in_over_http(base: &str, user: &str) -> String {
         .to_str()
         .expect("a Location")
         .to_string();
-    let callback = submit_consent(&authorize, user, Decision::Authorize)
+    let callback = submit_consent(&authorize, user, Consent::Authorize)
         .await
         .expect("the consent page");
     let auth = http

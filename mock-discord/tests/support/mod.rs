@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use mock_discord::config::default_user_id;
-use mock_discord::{submit_consent, Decision, MockDiscord, MockHandle};
+use mock_discord::{submit_consent, Consent, MockDiscord, MockHandle};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::sync::LazyLock;
@@ -87,7 +87,7 @@ pub fn param(location: &str, name: &str) -> Option<String> {
 
 /// Approves as `user` through the consent page; returns the code.
 pub async fn code_for(mock: &MockHandle, user: &str, extra: &[(&str, &str)]) -> String {
-    let location = submit_consent(&authorize_url(mock, extra), user, Decision::Authorize)
+    let location = submit_consent(&authorize_url(mock, extra), user, Consent::Authorize)
         .await
         .expect("consent completes");
     param(&location, "code").expect("a code comes back")

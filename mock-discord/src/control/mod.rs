@@ -1,0 +1,14 @@
+//! What the mock offers its users that no real provider does, under
+//! `/__mock`:
+//!
+//! * [`routes`]: the control routes (reset, move the clock, inject a fault,
+//!   read the journal), and the inspector's page and streams.
+//! * [`faults`]: "the next N requests to this endpoint fail this way".
+//! * [`journal`]: every exchange, secrets shortened, for tests and
+//!   `GET /__mock/requests`.
+//!
+//! None of it exists on Discord or Google.
+
+pub mod faults;
+pub mod journal;
+pub mod routes;

@@ -1,0 +1,73 @@
+//! What a client asks for at the authorization endpoint (RFC 6749 §4.1.1),
+//! once checked. The client and its redirect URI are checked first, by
+//! [`crate::oauth::authorize`], because a failure there must not be
+//! redirected; each personality checks the rest, with the pieces here, and
+//! reports what fails back to the client.
+
+use crate::oauth::pkce::is_pkce_string;
+use crate::oauth::request::Params;
+
+/// A validated authorization request.
+#[derive(Debug, Clone)]
+pub struct AuthorizeRequest {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub scopes: Vec<String>,
+    pub state: Option<String>,
+    pub code_challenge: Option<String>,
+    pub prompt_none: bool,
+    /// OpenID Connect's `nonce`, echoed in the ID token (Google only).
+    pub nonce: Option<String>,
+}
+
+impl AuthorizeRequest {
+    /// What a browser's approval is remembered under: the client, and the
+    /// scopes in a fixed order.
+    pub fn scope_key(&self) -> (String, String) {
+        let mut sorted = self.scopes.clone();
+        sorted.sort();
+        (self.client_id.clone(), sorted.join(" "))
+    }
+}
+
+/// An error that goes back to the client's redirect URI as `?error=…`
+/// (RFC 6749 §4.1.2.1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthorizeError {
+    /// One of the RFC's codes: `invalid_request`, `invalid_scope`, …
+    pub error: &'static str,
+    pub description: String,
+}
+
+pub fn refuse(error: &'static str, description: impl Into<String>) -> AuthorizeError {
+    AuthorizeError {
+        error,
+        description: description.into(),
+    }
+}
+
+/// What is wrong with a request's PKCE parameters (RFC 7636 §4.3).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ChallengeProblem {
+    /// S256, with a challenge that is not 43 characters of base64url.
+    BadChallenge,
+    /// A method other than S256, or one parameter without the other.
+    BadMethod,
+}
+
+/// The S256 challenge of a request, if it sent one. Only S256 is taken:
+/// `plain` would send the verifier's equal through the browser, which
+/// defeats the point.
+pub fn s256_challenge(params: &Params) -> Result<Option<String>, ChallengeProblem> {
+    match (
+        params.get("code_challenge"),
+        params.get("code_challenge_method"),
+    ) {
+        (None, None) => Ok(None),
+        (Some(challenge), Some("S256")) if is_pkce_string(challenge) && challenge.len() == 43 => {
+            Ok(Some(challenge.to_string()))
+        }
+        (Some(_), Some("S256")) => Err(ChallengeProblem::BadChallenge),
+        _ => Err(ChallengeProblem::BadMethod),
+    }
+}
