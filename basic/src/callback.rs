@@ -8,6 +8,7 @@
 use crate::tokens::{Tokens, Unusable};
 use crate::transaction::{InFlight, Transaction};
 use common::lab::Defence;
+use common::shown::clip;
 use common::{Answer, App, Decision, FlowReport, Problem};
 use http::StatusCode;
 use oauth2::{AuthorizationCode, PkceCodeVerifier, RequestTokenError};
@@ -121,11 +122,11 @@ pub fn check(
     };
 
     // 7c. Did it come from the provider we sent the browser to? (RFC 9207)
-    // (LAB=mix-up switches this off, with stage 3's path check.)
+    // (A lab can switch this check off, to show what it stops.)
     if let Some(iss) = params
         .iss
         .as_ref()
-        .filter(|_| app.lab.is_on(Defence::MixUpChecks))
+        .filter(|_| app.lab.is_on(Defence::Issuer))
     {
         let matched = *iss == transaction.issuer;
         app.report.report(Decision::IssuerChecked {
@@ -287,41 +288,4 @@ fn described(description: Option<&str>) -> String {
     description
         .map(|d| format!(" ({})", clip(d)))
         .unwrap_or_default()
-}
-
-/// A provider's words are shown to the user and logged, but not without
-/// limit, and with control characters escaped: an `error_description`
-/// holding a newline would otherwise forge a second log line.
-pub fn clip(text: &str) -> String {
-    const MAX: usize = 200;
-    let mut clipped = String::with_capacity(text.len().min(MAX + 8));
-    for (n, c) in text.chars().enumerate() {
-        if n == MAX {
-            clipped.push('…');
-            break;
-        }
-        if c.is_control() {
-            clipped.extend(c.escape_default());
-        } else {
-            clipped.push(c);
-        }
-    }
-    clipped
-}
-
-#[cfg(test)]
-mod tests {
-    use super::clip;
-
-    #[test]
-    fn provider_text_is_capped_and_cannot_forge_a_log_line() {
-        let forged = "bad\n2026-01-01T00:00:00Z  INFO login succeeded user=admin\r\u{1b}[31m";
-        let clipped = clip(forged);
-        assert!(!clipped.chars().any(char::is_control), "{clipped:?}");
-        assert!(clipped.contains("\\n"), "{clipped}");
-        let long = clip(&"x".repeat(10_000));
-        assert_eq!(long.chars().count(), 201);
-        assert!(long.ends_with('…'));
-        assert_eq!(clip("plain words"), "plain words");
-    }
 }

@@ -10,7 +10,6 @@
 //! value sealed as one cookie cannot be replayed as another. The key comes
 //! from configuration (`SESSION_SECRET`, see `common::cookie_keys`).
 
-use base64::Engine;
 use common::cookie_keys::{CookieKeys, CookiePolicy};
 use common::Problem;
 use cookie::{Cookie, CookieJar, SameSite};
@@ -44,7 +43,8 @@ impl CookieName {
 }
 
 /// A cookie with the attributes every cookie of a stage gets, and why.
-fn with_attributes(
+/// (Later stages make theirs here too, whatever they put in them.)
+pub fn with_attributes(
     policy: CookiePolicy,
     name: CookieName,
     value: String,
@@ -67,7 +67,7 @@ fn with_attributes(
 }
 
 /// A `Set-Cookie` header (cookie text is always a valid header value).
-fn set_cookie_header(text: &str) -> HeaderValue {
+pub fn set_cookie_header(text: &str) -> HeaderValue {
     HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
@@ -128,70 +128,14 @@ pub fn seal(
     set_cookie_from(&jar, policy, name)
 }
 
-/// The `Set-Cookie` header for the cookie `name` a jar holds (sealed or
-/// signed by the jar on its way in).
-fn set_cookie_from(jar: &CookieJar, policy: CookiePolicy, name: CookieName) -> HeaderValue {
+/// The `Set-Cookie` header for the cookie `name` a jar holds (sealed, or
+/// otherwise changed by the jar on its way in).
+pub fn set_cookie_from(jar: &CookieJar, policy: CookiePolicy, name: CookieName) -> HeaderValue {
     let cookie = jar
         .get(name.under(policy))
         .map(|c| c.to_string())
         .unwrap_or_default();
     set_cookie_header(&cookie)
-}
-
-/// What the FastAPI tutorial's session cookie was, for `LAB=signed-cookie`
-/// only: `value`, base64-encoded and *signed*, not encrypted. Nobody can
-/// change it without the key, but anyone holding it can read it.
-pub fn sign_only(
-    keys: &CookieKeys,
-    policy: CookiePolicy,
-    name: CookieName,
-    value: String,
-    max_age: Duration,
-) -> HeaderValue {
-    let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value);
-    let mut jar = CookieJar::new();
-    jar.signed_mut(keys.key())
-        .add(with_attributes(policy, name, encoded, max_age));
-    set_cookie_from(&jar, policy, name)
-}
-
-/// Reads a cookie made by [`sign_only`]: the signature checked, the value
-/// decoded.
-pub fn open_signed(
-    keys: &CookieKeys,
-    policy: CookiePolicy,
-    cookie_header: Option<&str>,
-    name: CookieName,
-) -> Result<Option<String>, Problem> {
-    let Some(signed) = find(cookie_header, name.under(policy))? else {
-        return Ok(None);
-    };
-    Ok(CookieJar::new()
-        .signed(keys.key())
-        .verify(signed.into_owned())
-        .and_then(|cookie| read_signed_value(cookie.value())))
-}
-
-/// What anyone holding a [`sign_only`] cookie can read, with no key: skip
-/// the signature (44 characters of base64), decode the rest.
-pub fn read_signed_value(value: &str) -> Option<String> {
-    let encoded = value.get(44..).unwrap_or(value);
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(encoded)
-        .ok()?;
-    String::from_utf8(bytes).ok()
-}
-
-/// A `Set-Cookie` value that stores `value` as it is, for `max_age`, with
-/// the same attributes: for a value that is no secret to its holder (stage
-/// 3 keeps only a random session id in the browser).
-pub fn plain(
-    policy: CookiePolicy,
-    name: CookieName,
-    value: String,
-    max_age: Duration,
-) -> HeaderValue {
-    set_cookie_header(&with_attributes(policy, name, value, max_age).to_string())
 }
 
 /// A `Set-Cookie` value that deletes the cookie `name` (empty, expired).
@@ -257,7 +201,9 @@ mod tests {
         let https = CookiePolicy { secure: true };
         for set in [
             seal(&keys(), https, C, "v".into(), Duration::from_secs(60)),
-            plain(https, C, "v".into(), Duration::from_secs(60)),
+            set_cookie_header(
+                &with_attributes(https, C, "v".into(), Duration::from_secs(60)).to_string(),
+            ),
             expire(https, C),
         ] {
             let text = set.to_str().unwrap();

@@ -13,7 +13,7 @@
 
 use crate::{callback, home, login};
 use common::filters::{cookie_header, raw_query};
-use common::{with_app, Answer, App};
+use common::{with, Answer, App};
 use warp::{Filter, Rejection};
 
 /// Where the provider sends the browser back: our redirect URI is
@@ -24,7 +24,7 @@ pub const CALLBACK_PATH: &str = "/auth";
 pub fn home(app: App) -> impl Filter<Extract = (Answer,), Error = Rejection> + Clone {
     warp::path::end()
         .and(warp::get())
-        .and(with_app(app))
+        .and(with(app))
         .map(home::page)
 }
 
@@ -32,7 +32,7 @@ pub fn home(app: App) -> impl Filter<Extract = (Answer,), Error = Rejection> + C
 pub fn login(app: App) -> impl Filter<Extract = (Answer,), Error = Rejection> + Clone {
     warp::path!("login")
         .and(warp::get())
-        .and(with_app(app))
+        .and(with(app))
         .and(cookie_header())
         .map(login::login)
 }
@@ -41,7 +41,7 @@ pub fn login(app: App) -> impl Filter<Extract = (Answer,), Error = Rejection> + 
 pub fn callback(app: App) -> impl Filter<Extract = (Answer,), Error = Rejection> + Clone {
     callback_path()
         .and(warp::get())
-        .and(with_app(app))
+        .and(with(app))
         .and(raw_query())
         .and(cookie_header())
         .then(callback::auth)

@@ -15,10 +15,37 @@
 use crate::callback;
 use crate::login::begin;
 use crate::transaction::{InFlight, Transaction};
-use common::lab::Lab;
-use common::lab_page::{cut, no_such_step, LabScript, LabStep, Outcome};
+use common::lab::{Defence, Lab, Lesson};
+use common::lab_page::{no_such_step, LabScript, LabStep, Outcome};
+use common::shown::clip_to;
 use common::{App, Problem};
-use serde::Deserialize;
+
+/// Login CSRF: the victim's browser finishes the attacker's login.
+pub const NO_STATE: Lesson = Lesson {
+    lab: Lab::NoState,
+    title: "login CSRF: the victim finishes the attacker's login",
+    switched_off: &[Defence::State, Defence::Pkce],
+    steps: &[
+        "As the attacker, start a login with your own account and stop before the callback.",
+        "As the victim, open the attacker's callback link: you are logged in as the attacker.",
+        "Switch state on: the same link is refused (400). Switch only PKCE on: the code exchange fails.",
+    ],
+};
+
+/// Code interception: a leaked code redeemed by the attacker.
+pub const NO_PKCE: Lesson = Lesson {
+    lab: Lab::NoPkce,
+    title: "code interception: a leaked code redeemed by the attacker",
+    switched_off: &[Defence::Pkce],
+    steps: &[
+        "A victim logs in; the callback URL, with its code, leaks (a log line, a Referer).",
+        "The attacker sends the leaked code to the app's callback from their own browser: they get the victim's tokens.",
+        "Switch PKCE on: the provider refuses the code, since the attacker's verifier does not match.",
+    ],
+};
+
+/// The labs this stage runs.
+pub const LESSONS: &[Lesson] = &[NO_STATE, NO_PKCE];
 
 /// The attacker's own account on the mock.
 pub const ATTACKER: &str = "nelly";
@@ -50,7 +77,7 @@ impl Callback {
             .0
             .query_pairs()
             .map(|(name, value)| match name.as_ref() {
-                "code" => format!("code={}", cut(&value, 4)),
+                "code" => format!("code={}", clip_to(&value, 4)),
                 _ => format!("{name}={value}"),
             })
             .collect();
@@ -161,7 +188,7 @@ async fn attacker_redeems_the_code(app: &App) -> Result<Outcome, Problem> {
             Ok(Outcome::worked(
                 "The attack worked: the attacker holds the victim's tokens",
                 vec![
-                    format!("access_token {} (cut here)", cut(&tokens.access_token, 4)),
+                    format!("access_token {} (cut here)", clip_to(&tokens.access_token, 4)),
                     format!("The provider says the token is {whose}'s."),
                 ],
             ))
@@ -178,16 +205,8 @@ async fn attacker_redeems_the_code(app: &App) -> Result<Outcome, Problem> {
 
 /// Whose account an access token opens, by the provider's own answer.
 pub async fn whose_token(app: &App, access_token: &str) -> String {
-    #[derive(Deserialize)]
-    struct Me {
-        username: String,
-    }
-    match app
-        .upstream
-        .get_json::<Me>(&app.provider.api_url("/users/@me"), access_token)
-        .await
-    {
-        Ok(me) => me.username,
+    match app.provider.profile(&app.upstream, access_token).await {
+        Ok(profile) => profile.username().unwrap_or("(unknown)").to_string(),
         Err(_) => "(unknown)".into(),
     }
 }

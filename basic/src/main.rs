@@ -10,6 +10,7 @@ async fn main() -> ExitCode {
         title: "stage 1: the authorization code flow with state and PKCE",
         callback_path: basic::filters::CALLBACK_PATH,
         google_callback_path: None,
+        labs: basic::lab::LESSONS,
     };
     common::run(stage, basic::routes).await
 }

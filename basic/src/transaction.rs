@@ -47,14 +47,11 @@ pub struct Transaction {
     /// Seconds since the Unix epoch. Checked on return, because a browser
     /// may keep a cookie longer than its `Max-Age` said.
     pub created_at: u64,
-    /// OpenID Connect's `nonce` (stage 3's Google login): the ID token must
-    /// carry it back. Discord's logins have none.
+    /// Whatever else the code that started this login needs back at its
+    /// callback, sealed with the rest. This stage needs nothing more; a
+    /// later stage that does keeps it here, as JSON of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nonce: Option<String>,
-    /// Stage 3: this login adds an identity to this (logged-in) user,
-    /// instead of logging in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub link_to: Option<i64>,
+    pub carried: Option<serde_json::Value>,
 }
 
 // The state and verifier are secrets: `{:?}` shows neither.
@@ -65,8 +62,7 @@ impl fmt::Debug for Transaction {
             .field("pkce_verifier", &"[REDACTED]")
             .field("issuer", &self.issuer)
             .field("created_at", &self.created_at)
-            .field("nonce", &self.nonce.as_ref().map(|_| "[REDACTED]"))
-            .field("link_to", &self.link_to)
+            .field("carried", &self.carried.as_ref().map(|_| "[REDACTED]"))
             .finish()
     }
 }
@@ -78,8 +74,7 @@ impl Transaction {
             pkce_verifier,
             issuer,
             created_at: now,
-            nonce: None,
-            link_to: None,
+            carried: None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! Stage 1's attack labs, each run twice: with its defence off (the attack
 //! works) and on (it fails).
 
-use common::lab::{Lab, LabSwitches};
+use common::lab::{Lab, LabSwitches, Lesson};
 use common::testing::labs::{follow, outcome, play, switch};
 use common::testing::Browser;
 use common::App;
@@ -13,7 +13,7 @@ const REDIRECT: &str = "http://127.0.0.1:5000/auth";
 async fn lab_app(lab: Lab) -> (MockHandle, App) {
     let mock = MockDiscord::builder().spawn().await.unwrap();
     let mut app = App::for_mock(&mock, REDIRECT);
-    app.lab = LabSwitches::running(lab);
+    app.lab = LabSwitches::running(Lesson::of(basic::lab::LESSONS, lab).expect("a lab of stage 1"));
     (mock, app)
 }
 

@@ -1,5 +1,5 @@
-//! The state every handler of a stage gets, and the filter that hands it
-//! over.
+//! The state every handler of a stage gets (the filter that hands it over
+//! is [`crate::filters::with`]).
 
 use crate::clock::Clock;
 use crate::cookie_keys::{CookieKeys, CookiePolicy};
@@ -7,9 +7,7 @@ use crate::flow_report::FlowReport;
 use crate::lab::LabSwitches;
 use crate::provider::{OAuthClient, Provider};
 use crate::upstream::Upstream;
-use std::convert::Infallible;
 use std::sync::Arc;
-use warp::Filter;
 
 /// The state every handler gets, cheap to clone (warp clones it per
 /// request).
@@ -63,9 +61,4 @@ impl App {
     pub fn now(&self) -> u64 {
         self.clock.now()
     }
-}
-
-/// Hands the app to a handler: `.and(with_app(app))`.
-pub fn with_app(app: App) -> impl Filter<Extract = (App,), Error = Infallible> + Clone {
-    warp::any().map(move || app.clone())
 }

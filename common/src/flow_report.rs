@@ -6,7 +6,9 @@
 //! opened. The stages report those decisions here, as [`Decision`]s.
 //!
 //! Nobody watches by default ([`FlowReport::silent`]), and a stage logging
-//! in with the real Discord reports to nobody. In offline mode the embedded
+//! in with the real Discord reports to nobody. Each decision is explained
+//! here and only here: what it is, where the RFC says so, the attack it
+//! stops. (The mock explains its own exchanges.) In offline mode the embedded
 //! mock listens (see `offline.rs`), and the decisions appear on its
 //! timeline beside its own exchanges. The mock does not know this type: it
 //! receives plain labelled notes.

@@ -9,12 +9,18 @@
 //!
 //! The stages ask [`LabSwitches::is_on`] at each defence a lab can switch
 //! off. With no lab, every defence is on and cannot be switched.
+//!
+//! This is the machinery: the labs' names, which stage runs each, and the
+//! switches. What a lab teaches (its attack, the defences it switches off,
+//! its steps) is a [`Lesson`] that the stage running it declares, in its
+//! own `lab.rs`.
 
 use crate::config::ConfigError;
+use parking_lot::{Mutex, MutexGuard};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// The labs, in the order a workshop meets them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,8 +47,10 @@ pub enum Defence {
     Pkce,
     /// The session cookie encrypted, not only signed.
     EncryptedCookie,
-    /// One callback path per provider, and `iss` checked against it.
-    MixUpChecks,
+    /// The issuer checks: the callback's `iss` against the issuer the
+    /// login went to (RFC 9207), and where there are several providers,
+    /// the callback's path against it too.
+    Issuer,
 }
 
 impl Defence {
@@ -50,7 +58,7 @@ impl Defence {
         Defence::State,
         Defence::Pkce,
         Defence::EncryptedCookie,
-        Defence::MixUpChecks,
+        Defence::Issuer,
     ];
 
     /// The name used in URLs and forms.
@@ -59,7 +67,7 @@ impl Defence {
             Defence::State => "state",
             Defence::Pkce => "pkce",
             Defence::EncryptedCookie => "encrypted-cookie",
-            Defence::MixUpChecks => "mix-up-checks",
+            Defence::Issuer => "mix-up-checks",
         }
     }
 
@@ -69,6 +77,24 @@ impl Defence {
 
     fn index(self) -> usize {
         self as usize
+    }
+}
+
+/// What a lab teaches, declared by the stage that runs it: the attack in a
+/// few words (banners and titles), the defences it starts with switched
+/// off, and the attack in steps (the start-up banner; the page says more).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Lesson {
+    pub lab: Lab,
+    pub title: &'static str,
+    pub switched_off: &'static [Defence],
+    pub steps: &'static [&'static str],
+}
+
+impl Lesson {
+    /// The lesson of `lab` among a stage's `lessons`, if the stage runs it.
+    pub fn of(lessons: &'static [Lesson], lab: Lab) -> Option<&'static Lesson> {
+        lessons.iter().find(|lesson| lesson.lab == lab)
     }
 }
 
@@ -91,17 +117,6 @@ impl Lab {
         }
     }
 
-    /// The attack, in a few words, for banners and titles.
-    pub fn title(self) -> &'static str {
-        match self {
-            Lab::NoState => "login CSRF: the victim finishes the attacker's login",
-            Lab::NoPkce => "code interception: a leaked code redeemed by the attacker",
-            Lab::SignedCookie => "a signed (not encrypted) session cookie gives its token away",
-            Lab::StatelessLogout => "a copied session cookie after logout",
-            Lab::MixUp => "mix-up: one provider's code sent to the other's token endpoint",
-        }
-    }
-
     /// The stages it runs on.
     pub fn stages(self) -> &'static [&'static str] {
         match self {
@@ -113,26 +128,14 @@ impl Lab {
         }
     }
 
-    /// The defences it starts with switched off. (`stateless-logout` has
-    /// none: stage 2 simply has no server-side session, and stage 3 does.)
-    pub fn switched_off(self) -> &'static [Defence] {
-        match self {
-            Lab::NoState => &[Defence::State, Defence::Pkce],
-            Lab::NoPkce => &[Defence::Pkce],
-            Lab::SignedCookie => &[Defence::EncryptedCookie],
-            Lab::StatelessLogout => &[],
-            Lab::MixUp => &[Defence::MixUpChecks],
-        }
-    }
-
-    /// `LAB` for `stage`: unset is no lab; an unknown name, a lab for
-    /// another stage, or a lab with real credentials (`offline` false) is
-    /// an error that says what would work.
+    /// `LAB` for a stage that teaches `lessons`: unset is no lab; an
+    /// unknown name, a lab for another stage, or a lab with real
+    /// credentials (`offline` false) is an error that says what would work.
     pub fn from_setting(
         value: Option<&str>,
-        stage: &str,
+        lessons: &'static [Lesson],
         offline: bool,
-    ) -> Result<Option<Lab>, ConfigError> {
+    ) -> Result<Option<&'static Lesson>, ConfigError> {
         let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
@@ -150,7 +153,7 @@ impl Lab {
                     names.join(", ")
                 ))
             })?;
-        if !lab.stages().contains(&stage) {
+        let Some(lesson) = Lesson::of(lessons, lab) else {
             return Err(problem(format!(
                 "{} is a lab for {}: run `LAB={} cargo run -p {}`",
                 lab.name(),
@@ -158,7 +161,7 @@ impl Lab {
                 lab.name(),
                 lab.stages()[0]
             )));
-        }
+        };
         if !offline {
             return Err(problem(format!(
                 "a lab switches a defence off, so it runs in offline mode only; unset the \
@@ -167,7 +170,7 @@ impl Lab {
                 lab.name()
             )));
         }
-        Ok(Some(lab))
+        Ok(Some(lesson))
     }
 }
 
@@ -177,7 +180,7 @@ impl Lab {
 pub struct LabSwitches(Option<Arc<Running>>);
 
 struct Running {
-    lab: Lab,
+    lesson: &'static Lesson,
     on: [AtomicBool; 4],
     /// What the attack has collected so far (a planted callback, a leaked
     /// code, a copied cookie), by name. Never shown whole.
@@ -190,18 +193,23 @@ impl LabSwitches {
         LabSwitches(None)
     }
 
-    /// `lab` running, with its defences switched off.
-    pub fn running(lab: Lab) -> LabSwitches {
-        let on = Defence::ALL.map(|d| AtomicBool::new(!lab.switched_off().contains(&d)));
+    /// The lab of `lesson` running, with its defences switched off.
+    pub fn running(lesson: &'static Lesson) -> LabSwitches {
+        let on = Defence::ALL.map(|d| AtomicBool::new(!lesson.switched_off.contains(&d)));
         LabSwitches(Some(Arc::new(Running {
-            lab,
+            lesson,
             on,
             kept: Mutex::default(),
         })))
     }
 
     pub fn lab(&self) -> Option<Lab> {
-        self.0.as_ref().map(|running| running.lab)
+        self.lesson().map(|lesson| lesson.lab)
+    }
+
+    /// What the running lab teaches.
+    pub fn lesson(&self) -> Option<&'static Lesson> {
+        self.0.as_ref().map(|running| running.lesson)
     }
 
     /// Whether `defence` holds now. Always, unless a lab switched it off.
@@ -217,7 +225,7 @@ impl LabSwitches {
     /// the answer says whether it was.
     pub fn set(&self, defence: Defence, on: bool) -> bool {
         match &self.0 {
-            Some(running) if running.lab.switched_off().contains(&defence) => {
+            Some(running) if running.lesson.switched_off.contains(&defence) => {
                 running.on[defence.index()].store(on, Ordering::Relaxed);
                 // What the attack collected belongs to the run before:
                 // the next run starts from its first step.
@@ -242,10 +250,8 @@ impl LabSwitches {
 }
 
 impl Running {
-    fn kept(&self) -> std::sync::MutexGuard<'_, HashMap<&'static str, String>> {
-        self.kept
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn kept(&self) -> MutexGuard<'_, HashMap<&'static str, String>> {
+        self.kept.lock()
     }
 }
 
@@ -265,56 +271,42 @@ impl fmt::Debug for LabSwitches {
     }
 }
 
-/// The attack in steps, for the start-up banner (the page says more).
-pub fn how_to(lab: Lab) -> &'static [&'static str] {
-    match lab {
-        Lab::NoState => &[
-            "As the attacker, start a login with your own account and stop before the callback.",
-            "As the victim, open the attacker's callback link: you are logged in as the attacker.",
-            "Switch state on: the same link is refused (400). Switch only PKCE on: the code exchange fails.",
-        ],
-        Lab::NoPkce => &[
-            "A victim logs in; the callback URL, with its code, leaks (a log line, a Referer).",
-            "The attacker sends the leaked code to the app's callback from their own browser: they get the victim's tokens.",
-            "Switch PKCE on: the provider refuses the code, since the attacker's verifier does not match.",
-        ],
-        Lab::SignedCookie => &[
-            "Log in, then decode your session cookie on the lab page: the access token is in plain sight.",
-            "Switch encryption on and log in again: the cookie is sealed, nothing to read.",
-        ],
-        Lab::StatelessLogout => &[
-            "Log in, let the attacker copy your cookie, log out.",
-            "The attacker replays the copy: stage 2 still lets it in (200); stage 3 answers 401.",
-        ],
-        Lab::MixUp => &[
-            "Start a Google login whose answer the attacker delivers to /auth/discord.",
-            "Without per-provider callbacks and iss, Google's code goes to Discord's token endpoint.",
-            "Switch the checks on: refused before any token request.",
-        ],
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const NO_STATE: Lesson = Lesson {
+        lab: Lab::NoState,
+        title: "t",
+        switched_off: &[Defence::State, Defence::Pkce],
+        steps: &[],
+    };
+    const NO_PKCE: Lesson = Lesson {
+        lab: Lab::NoPkce,
+        title: "t",
+        switched_off: &[Defence::Pkce],
+        steps: &[],
+    };
+    /// A stage that teaches these two, as stage 1 does.
+    const BASIC: &[Lesson] = &[NO_STATE, NO_PKCE];
+
     #[test]
     fn a_lab_is_for_its_stages_and_offline_only() {
-        assert_eq!(Lab::from_setting(None, "basic", true).unwrap(), None);
+        assert_eq!(Lab::from_setting(None, BASIC, true).unwrap(), None);
         assert_eq!(
-            Lab::from_setting(Some("no-state"), "basic", true).unwrap(),
-            Some(Lab::NoState)
+            Lab::from_setting(Some("no-state"), BASIC, true).unwrap(),
+            Some(&NO_STATE)
         );
-        let unknown = Lab::from_setting(Some("no-csrf"), "basic", true).unwrap_err();
+        let unknown = Lab::from_setting(Some("no-csrf"), BASIC, true).unwrap_err();
         assert!(unknown.problem.contains("no-state, no-pkce"), "{unknown}");
-        let elsewhere = Lab::from_setting(Some("mix-up"), "basic", true).unwrap_err();
+        let elsewhere = Lab::from_setting(Some("mix-up"), BASIC, true).unwrap_err();
         assert!(
             elsewhere
                 .problem
                 .contains("LAB=mix-up cargo run -p permissions"),
             "{elsewhere}"
         );
-        let online = Lab::from_setting(Some("no-pkce"), "basic", false).unwrap_err();
+        let online = Lab::from_setting(Some("no-pkce"), BASIC, false).unwrap_err();
         assert!(online.problem.contains("offline mode only"), "{online}");
     }
 
@@ -324,7 +316,7 @@ mod tests {
         assert!(!none.set(Defence::State, false));
         assert!(none.is_on(Defence::State));
 
-        let lab = LabSwitches::running(Lab::NoPkce);
+        let lab = LabSwitches::running(&NO_PKCE);
         assert!(!lab.is_on(Defence::Pkce));
         assert!(lab.is_on(Defence::State));
         assert!(!lab.set(Defence::State, false), "not this lab's defence");

@@ -3,25 +3,25 @@
 //! their switches are in [`crate::lab`]; their page is
 //! [`crate::lab_page`].)
 
-use crate::lab::{how_to, Lab, LabSwitches};
+use crate::lab::{LabSwitches, Lesson};
 use crate::problem::Answer;
 use http::header;
 
 /// The red banner every page carries while a lab runs.
-pub fn banner_html(lab: Lab) -> String {
+pub fn banner_html(lesson: &Lesson) -> String {
     format!(
         "<div role=\"alert\" style=\"background:#cf222e;color:#fff;padding:.6rem 1rem;\
          font:bold 1.1rem system-ui,sans-serif\">LAB {}: {}. A defence is switched off \
          on purpose; see <a style=\"color:#fff\" href=\"/__lab\">/__lab</a>.</div>",
-        lab.name(),
-        lab.title()
+        lesson.lab.name(),
+        lesson.title
     )
 }
 
 /// Adds the lab's banner to an HTML page, right after `<body>`. Other
 /// answers pass unchanged, and so does everything when no lab runs.
 pub async fn mark_pages(switches: LabSwitches, answer: Answer) -> Answer {
-    let Some(lab) = switches.lab() else {
+    let Some(lesson) = switches.lesson() else {
         return answer;
     };
     let response = answer?;
@@ -44,19 +44,24 @@ pub async fn mark_pages(switches: LabSwitches, answer: Answer) -> Answer {
     let marked = match html.find("<body>") {
         Some(at) => {
             let after = at + "<body>".len();
-            format!("{}{}{}", &html[..after], banner_html(lab), &html[after..])
+            format!(
+                "{}{}{}",
+                &html[..after],
+                banner_html(lesson),
+                &html[after..]
+            )
         }
-        None => format!("{}{html}", banner_html(lab)),
+        None => format!("{}{html}", banner_html(lesson)),
     };
     parts.headers.remove(header::CONTENT_LENGTH);
     Ok(http::Response::from_parts(parts, marked.into()))
 }
 
 /// The start-up banner's lines for a running lab.
-pub fn startup_lines(lab: Lab, public_url: &str) -> Vec<String> {
-    let off: Vec<&str> = lab.switched_off().iter().map(|d| d.name()).collect();
+pub fn startup_lines(lesson: &Lesson, public_url: &str) -> Vec<String> {
+    let off: Vec<&str> = lesson.switched_off.iter().map(|d| d.name()).collect();
     let mut lines = vec![
-        format!("LAB={}: {}.", lab.name(), lab.title()),
+        format!("LAB={}: {}.", lesson.lab.name(), lesson.title),
         if off.is_empty() {
             "  No defence is switched off: this lab compares stage 2 with stage 3.".to_string()
         } else {
@@ -65,7 +70,8 @@ pub fn startup_lines(lab: Lab, public_url: &str) -> Vec<String> {
         format!("  Run the attack step by step at {public_url}/__lab, then switch the defence back on there and run it again."),
     ];
     lines.extend(
-        how_to(lab)
+        lesson
+            .steps
             .iter()
             .enumerate()
             .map(|(i, step)| format!("  {}. {step}", i + 1)),

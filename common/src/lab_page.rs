@@ -114,14 +114,6 @@ impl Outcome {
     }
 }
 
-/// The first `n` characters of a secret and an ellipsis: what a lab's page
-/// shows of a code, a token or a cookie (by characters, so that no input
-/// can make it cut through one).
-pub fn cut(secret: &str, n: usize) -> String {
-    let head: String = secret.chars().take(n).collect();
-    format!("{head}…")
-}
-
 /// The answer to a step the running lab does not have. (`{:?}` escapes
 /// whatever the form sent; the body limit keeps it short.)
 pub fn no_such_step(step: &str) -> Problem {
@@ -166,14 +158,15 @@ struct LabPage<'a> {
 
 fn page<S: LabScript>(switches: &LabSwitches, script: &S, outcome: Option<Outcome>) -> Answer {
     let lab = running(switches)?;
+    let lesson = switches.lesson().ok_or_else(no_lab)?;
     let page = LabPage {
         lab: lab.name(),
-        title: lab.title(),
+        title: lesson.title,
         stage: script.stage(),
-        intro: crate::lab::how_to(lab).to_vec(),
+        intro: lesson.steps.to_vec(),
         outcome,
-        defences: lab
-            .switched_off()
+        defences: lesson
+            .switched_off
             .iter()
             .map(|d| DefenceRow {
                 name: d.name(),
@@ -186,12 +179,14 @@ fn page<S: LabScript>(switches: &LabSwitches, script: &S, outcome: Option<Outcom
 }
 
 fn running(switches: &LabSwitches) -> Result<Lab, Problem> {
-    switches.lab().ok_or_else(|| {
-        Problem::new(
-            StatusCode::NOT_FOUND,
-            "No lab is running. Start one with LAB=<name> cargo run -p <stage> (see WORKSHOP.md).",
-        )
-    })
+    switches.lab().ok_or_else(no_lab)
+}
+
+fn no_lab() -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "No lab is running. Start one with LAB=<name> cargo run -p <stage> (see WORKSHOP.md).",
+    )
 }
 
 #[derive(Deserialize)]
@@ -249,10 +244,7 @@ pub fn routes<S: LabScript>(
     public_origin: Arc<str>,
     script: S,
 ) -> impl Filter<Extract = (Answer,), Error = Rejection> + Clone {
-    let with = move || {
-        let (switches, script) = (switches.clone(), script.clone());
-        warp::any().map(move || (switches.clone(), script.clone()))
-    };
+    let with = move || crate::filters::with((switches.clone(), script.clone()));
     let show = warp::path!("__lab")
         .and(warp::get())
         .and(with())

@@ -10,9 +10,9 @@
 //! * [`offline`]: with no credentials, the mock Discord in this process.
 //! * [`provider`]: Discord's endpoints from one base URL, and the `oauth2`
 //!   client built on them.
-//! * [`app`]: the state handlers share, and `with_app`, the filter that
-//!   hands it over.
-//! * [`filters`]: reading a request: its raw query, its `Cookie` header.
+//! * [`app`]: the state handlers share.
+//! * [`filters`]: [`with`], the filter that hands a handler its state, and
+//!   reading a request: its raw query, its `Cookie` header.
 //! * [`cookie_keys`]: the key that seals cookies, and their `Secure` flag.
 //! * [`clock`]: the time every expiry is checked against.
 //! * [`upstream`]: the one strict HTTP client that talks to the provider.
@@ -20,7 +20,8 @@
 //!   labs: their switches, their banners, and their page at `/__lab`.
 //! * [`flow_report`]: the stage's decisions (state compared, session
 //!   opened…), told to the mock's live inspector in offline mode.
-//! * [`problem`]: every failure as a status and `{"detail": "…"}`.
+//! * [`problem`]: every failure as a status and `{"detail": "…"}`, and
+//!   [`shown`]: how much of someone else's text it may quote.
 //! * [`respond`]: redirects, pages, `no-store`, and what every answer of a
 //!   stage goes through ([`respond::every_answer`]).
 //! * [`headers`]: the headers every answer carries.
@@ -43,15 +44,17 @@ pub mod problem;
 pub mod provider;
 pub mod respond;
 pub mod server;
+pub mod shown;
 pub mod stage;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod upstream;
 
-pub use app::{with_app, App};
+pub use app::App;
 pub use clock::Clock;
 pub use config::Config;
 pub use cookie_keys::{CookieKeys, CookiePolicy};
+pub use filters::with;
 pub use flow_report::{Decision, FlowReport};
 pub use problem::{recover, Answer, Problem};
 pub use provider::Provider;

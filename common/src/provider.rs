@@ -3,9 +3,11 @@
 //! Everything is derived from one base URL, so that the same code talks to
 //! discord.com or to the mock: only the base changes.
 
+use crate::upstream::{Upstream, UpstreamError};
 use oauth2::basic::BasicClient;
 use oauth2::{AuthUrl, ClientId, ClientSecret, EndpointNotSet, EndpointSet, RedirectUrl, TokenUrl};
 use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
 use url::Url;
 
 /// An `oauth2` client with its authorization and token endpoints set: the
@@ -65,6 +67,55 @@ impl Provider {
             .set_auth_uri(AuthUrl::from_url(self.authorize_url.clone()))
             .set_token_uri(TokenUrl::from_url(self.token_url.clone()))
             .set_redirect_uri(RedirectUrl::new(redirect_uri.to_string())?))
+    }
+
+    /// `GET /users/@me` with a user's access token (sent in the
+    /// `Authorization` header, RFC 6750 §2.1): who logged in.
+    pub async fn profile(
+        &self,
+        upstream: &Upstream,
+        access_token: &str,
+    ) -> Result<DiscordProfile, UpstreamError> {
+        let profile: Value = upstream
+            .get_json(&self.api_url("/users/@me"), access_token)
+            .await?;
+        if profile["id"].as_str().is_none_or(str::is_empty) {
+            tracing::warn!("GET /users/@me answered a profile without an id");
+            return Err(UpstreamError::Malformed("the profile has no id".into()));
+        }
+        Ok(DiscordProfile(profile))
+    }
+}
+
+/// A Discord user object, as `/users/@me` answers it. It has an `id`: an
+/// answer without one is no user object, and is refused rather than
+/// half-believed.
+#[derive(Debug, Clone)]
+pub struct DiscordProfile(Value);
+
+impl DiscordProfile {
+    /// The user's id (a snowflake), the subject a login is about.
+    pub fn id(&self) -> &str {
+        self.0["id"].as_str().unwrap_or_default()
+    }
+
+    pub fn username(&self) -> Option<&str> {
+        self.0["username"].as_str()
+    }
+
+    /// What Discord shows: the display name (`global_name`), or else the
+    /// username, or else the id.
+    pub fn display_name(&self) -> String {
+        self.0["global_name"]
+            .as_str()
+            .or(self.username())
+            .unwrap_or(self.id())
+            .to_string()
+    }
+
+    /// The user object as Discord sent it.
+    pub fn into_json(self) -> Value {
+        self.0
     }
 }
 

@@ -23,6 +23,9 @@ pub struct StageInfo {
     /// Stage 3's callback for Google, registered with the mock's Google
     /// personality; `None` for a stage that logs in with Discord only.
     pub google_callback_path: Option<&'static str>,
+    /// The attack labs it runs (`LAB=<name>`), as its `lab.rs` teaches
+    /// them.
+    pub labs: &'static [crate::lab::Lesson],
 }
 
 /// The embedded mock's Google personality, for a stage that uses it
@@ -109,7 +112,7 @@ where
 {
     let config = Config::from_env()?;
     let offline = matches!(config.provider, ProviderSetup::Offline);
-    let lab = Lab::from_setting(std::env::var("LAB").ok().as_deref(), stage.name, offline)?;
+    let lab = Lab::from_setting(std::env::var("LAB").ok().as_deref(), stage.labs, offline)?;
     let redirect_uri = config.public_url_for(stage.callback_path);
     let google_redirect_uri = stage.google_callback_path.map(|p| config.public_url_for(p));
     let (provider, mock) =
@@ -194,7 +197,7 @@ fn print_banner(
     for line in extra {
         println!("  {line}");
     }
-    if let Some(lab) = app.lab.lab() {
+    if let Some(lab) = app.lab.lesson() {
         println!();
         for line in crate::lab_banner::startup_lines(lab, open) {
             println!("  {line}");

@@ -15,8 +15,9 @@ use crate::oauth::secrets::SecretSource;
 use crate::oauth::signing_keys::SigningKeys;
 use crate::personalities::discord::ratelimit::{Limiter, RateLimit};
 use crate::personalities::Personality;
+use parking_lot::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, OnceLock, RwLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 /// Discord's authorization codes are valid for a short while; 100 seconds is
@@ -106,24 +107,18 @@ impl MockState {
             .get_or_init(|| SigningKeys::generate(self.seed))
     }
 
-    /// The store, even if a thread panicked while holding it: a mock that
-    /// stops answering after one bug would hide every later result.
+    /// The store. Its lock does not poison: a mock that stopped answering
+    /// after one bug would hide every later result.
     pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.store.lock()
     }
 
-    pub fn config(&self) -> std::sync::RwLockReadGuard<'_, MockConfig> {
-        self.config
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    pub fn config(&self) -> RwLockReadGuard<'_, MockConfig> {
+        self.config.read()
     }
 
-    pub fn config_mut(&self) -> std::sync::RwLockWriteGuard<'_, MockConfig> {
-        self.config
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    pub fn config_mut(&self) -> RwLockWriteGuard<'_, MockConfig> {
+        self.config.write()
     }
 
     /// Forgets everything issued and recorded, as if freshly started.

@@ -13,9 +13,7 @@ use crate::settings::Settings;
 use crate::store::Timeouts;
 use crate::token_seal::TokenSeal;
 use common::{App, Problem};
-use std::convert::Infallible;
 use std::sync::Arc;
-use warp::Filter;
 
 #[derive(Debug)]
 pub struct PermissionsApp {
@@ -72,7 +70,7 @@ impl PermissionsApp {
                 http::StatusCode::NOT_FOUND,
                 format!(
                     "No provider named {:?} here. /login lists the ones there are.",
-                    basic::callback::clip(name)
+                    common::shown::clip(name)
                 ),
             )
         })
@@ -94,11 +92,4 @@ impl std::ops::Deref for PermissionsApp {
     fn deref(&self) -> &App {
         &self.app
     }
-}
-
-/// Hands the stage's state to a handler.
-pub fn with_permissions_app(
-    app: Arc<PermissionsApp>,
-) -> impl Filter<Extract = (Arc<PermissionsApp>,), Error = Infallible> + Clone {
-    warp::any().map(move || app.clone())
 }

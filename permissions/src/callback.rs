@@ -3,6 +3,7 @@
 //! and subject, or created) and a new server-side session.
 
 use crate::app::PermissionsApp;
+use crate::carried::Carried;
 use crate::{cookie, guard, offline, store, users};
 use basic::transaction::InFlight;
 use common::lab::Defence;
@@ -31,7 +32,7 @@ pub async fn auth(
         // Refused here, before any token request.
         // (LAB=mix-up switches this check off, to show what it stops.)
         let mixed_up = accepted.transaction.issuer != provider.issuer();
-        if mixed_up && app.lab.is_on(Defence::MixUpChecks) {
+        if mixed_up && app.lab.is_on(Defence::Issuer) {
             return Err(Problem::bad_request(format!(
                 "This login was not started with {}, but its answer came to /auth/{}: refused before any token request (a mix-up attack?). Start again at /login.",
                 provider.display_name(),
@@ -39,7 +40,7 @@ pub async fn auth(
             )));
         }
         // A link, not a login: the identity joins the user who asked.
-        if let Some(user_id) = accepted.transaction.link_to {
+        if let Some(user_id) = Carried::of(&accepted.transaction).link_to {
             let logged_in_as = guard::peek(&app, old_session.as_ref())
                 .await?
                 .map(|s| s.user_id);
@@ -62,7 +63,7 @@ pub async fn auth(
                 crate::logout::revoke(&app, &held).await;
             }
         }
-        let access_expires_at = tokens.expires_at.unwrap_or(now.saturating_add(3600));
+        let access_expires_at = sessions::refresh::access_expires_at(&tokens, now);
         let id = store::create(
             &app.db,
             &app.seal,

@@ -22,7 +22,11 @@ pub fn read(
 }
 
 pub fn set(policy: CookiePolicy, id: &SessionId, lifetime: Duration) -> HeaderValue {
-    basic::cookies::plain(policy, SESSION_COOKIE, id.as_str().to_string(), lifetime)
+    // The id is no secret to the browser that holds it: stored as it is,
+    // with the attributes every cookie of a stage gets.
+    let cookie =
+        basic::cookies::with_attributes(policy, SESSION_COOKIE, id.as_str().to_string(), lifetime);
+    basic::cookies::set_cookie_header(&cookie.to_string())
 }
 
 pub fn clear(policy: CookiePolicy) -> HeaderValue {

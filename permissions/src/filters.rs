@@ -2,10 +2,11 @@
 //! stands behind: `logged_in` (else 401) or `require(…, "permission")`
 //! (else 401 or 403). `/login` and the callback's path are stage 1's.
 
-use crate::app::{with_permissions_app, PermissionsApp};
+use crate::app::PermissionsApp;
 use crate::guard::{logged_in, require};
 use crate::{admin, callback, home, linking, logout, profile};
 use common::filters::{cookie_header, raw_query};
+use common::with;
 use common::Answer;
 use sessions::cross_site::same_site_only;
 use std::sync::Arc;
@@ -27,7 +28,7 @@ fn same_site(
 pub fn home(app: Arc<PermissionsApp>) -> Route {
     warp::path::end()
         .and(warp::get())
-        .and(with_permissions_app(app))
+        .and(with(app))
         .and(cookie_header())
         .then(home::page)
         .boxed()
@@ -37,7 +38,7 @@ pub fn home(app: Arc<PermissionsApp>) -> Route {
 pub fn login_page(app: Arc<PermissionsApp>) -> Route {
     warp::path!("login")
         .and(warp::get())
-        .and(with_permissions_app(app))
+        .and(with(app))
         .map(home::login_page)
         .boxed()
 }
@@ -46,7 +47,7 @@ pub fn login_page(app: Arc<PermissionsApp>) -> Route {
 pub fn login(app: Arc<PermissionsApp>) -> Route {
     warp::path!("login" / String)
         .and(warp::get())
-        .and(with_permissions_app(app))
+        .and(with(app))
         .and(cookie_header())
         .map(|name, app, cookies| callback::login(app, name, cookies))
         .boxed()
@@ -57,7 +58,7 @@ pub fn login(app: Arc<PermissionsApp>) -> Route {
 pub fn callback(app: Arc<PermissionsApp>) -> Route {
     warp::path!("auth" / String)
         .and(warp::get())
-        .and(with_permissions_app(app))
+        .and(with(app))
         .and(raw_query())
         .and(cookie_header())
         .then(|name, app, raw_query, cookies| callback::auth(app, name, raw_query, cookies))
@@ -68,7 +69,7 @@ pub fn callback(app: Arc<PermissionsApp>) -> Route {
 pub fn users_me(app: Arc<PermissionsApp>) -> Route {
     warp::path!("users" / "me")
         .and(warp::get())
-        .and(with_permissions_app(app.clone()))
+        .and(with(app.clone()))
         .and(logged_in(app))
         .then(profile::users_me)
         .boxed()
@@ -96,7 +97,7 @@ pub fn admin(app: Arc<PermissionsApp>) -> Route {
 pub fn admin_page(app: Arc<PermissionsApp>) -> Route {
     warp::path!("admin" / "users")
         .and(warp::get())
-        .and(with_permissions_app(app.clone()))
+        .and(with(app.clone()))
         .and(require(app, "admin"))
         .then(admin::page)
         .boxed()
@@ -107,7 +108,7 @@ pub fn admin_change(app: Arc<PermissionsApp>) -> Route {
     warp::path!("admin" / "users" / i64 / "permissions")
         .and(warp::post())
         .and(same_site(&app, "change"))
-        .and(with_permissions_app(app.clone()))
+        .and(with(app.clone()))
         .and(require(app, "admin"))
         .and(warp::body::content_length_limit(MAX_FORM_BYTES))
         .and(warp::body::form())
@@ -119,7 +120,7 @@ pub fn admin_change(app: Arc<PermissionsApp>) -> Route {
 pub fn admin_api_list(app: Arc<PermissionsApp>) -> Route {
     warp::path!("admin" / "api" / "users")
         .and(warp::get())
-        .and(with_permissions_app(app.clone()))
+        .and(with(app.clone()))
         .and(require(app, "admin"))
         .then(admin::list)
         .boxed()
@@ -131,13 +132,13 @@ pub fn admin_api_change(app: Arc<PermissionsApp>) -> Route {
     let grant = path()
         .and(warp::put())
         .and(same_site(&app, "change"))
-        .and(with_permissions_app(app.clone()))
+        .and(with(app.clone()))
         .and(require(app.clone(), "admin"))
         .then(admin::api_grant);
     let revoke = path()
         .and(warp::delete())
         .and(same_site(&app, "change"))
-        .and(with_permissions_app(app.clone()))
+        .and(with(app.clone()))
         .and(require(app, "admin"))
         .then(admin::api_revoke);
     grant.or(revoke).unify().boxed()
@@ -148,7 +149,7 @@ pub fn link(app: Arc<PermissionsApp>) -> Route {
     warp::path!("link" / String)
         .and(warp::post())
         .and(same_site(&app, "link"))
-        .and(with_permissions_app(app.clone()))
+        .and(with(app.clone()))
         .and(logged_in(app))
         .and(cookie_header())
         .map(|name, app, user, cookies| linking::start(app, name, user, cookies))
@@ -160,7 +161,7 @@ pub fn unlink(app: Arc<PermissionsApp>) -> Route {
     warp::path!("identities" / String / String / "unlink")
         .and(warp::post())
         .and(same_site(&app, "unlink"))
-        .and(with_permissions_app(app.clone()))
+        .and(with(app.clone()))
         .and(logged_in(app))
         .then(|provider, subject, app, user| linking::unlink(app, provider, subject, user))
         .boxed()
@@ -171,7 +172,7 @@ pub fn logout(app: Arc<PermissionsApp>) -> Route {
     warp::path!("logout")
         .and(warp::post())
         .and(same_site(&app, "logout"))
-        .and(with_permissions_app(app))
+        .and(with(app))
         .and(cookie_header())
         .then(logout::logout)
         .boxed()
@@ -182,7 +183,7 @@ pub fn logout_all(app: Arc<PermissionsApp>) -> Route {
     warp::path!("logout" / "all")
         .and(warp::post())
         .and(same_site(&app, "logout"))
-        .and(with_permissions_app(app.clone()))
+        .and(with(app.clone()))
         .and(logged_in(app))
         .then(logout::logout_all)
         .boxed()

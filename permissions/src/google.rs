@@ -22,6 +22,7 @@
 //! through the stage's strict HTTP client, the login's start, and the code
 //! exchange whose ID token gives the user's subject, name and e-mail.
 
+use crate::carried::Carried;
 use basic::tokens::Tokens;
 use basic::transaction::Transaction;
 use common::{Decision, FlowReport, Problem, Upstream};
@@ -38,6 +39,7 @@ use openidconnect::{
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
+use sessions::logout::{revoke_at, Revocation};
 use std::fmt;
 use url::Url;
 
@@ -185,7 +187,11 @@ impl Google {
             self.issuer.clone(),
             now,
         );
-        transaction.nonce = Some(nonce.secret().clone());
+        Carried {
+            nonce: Some(nonce.secret().clone()),
+            link_to: None,
+        }
+        .into(&mut transaction);
         (url, transaction)
     }
 
@@ -198,6 +204,7 @@ impl Google {
         code: String,
         now: u64,
     ) -> Result<(Tokens, GoogleProfile), Problem> {
+        let sent_nonce = Carried::of(&transaction).nonce;
         self.report.report(Decision::CodeSent {
             with_verifier: true,
         });
@@ -218,7 +225,7 @@ impl Google {
         })?;
         // A login without a nonce in its transaction cannot be checked:
         // refuse rather than skip the check.
-        let nonce = Nonce::new(transaction.nonce.unwrap_or_default());
+        let nonce = Nonce::new(sent_nonce.unwrap_or_default());
         // `exp` is judged by the stage's clock (offline: the mock's, which
         // tests move), not the machine's.
         let verifier = self.client.id_token_verifier().set_time_fn(move || {
@@ -250,42 +257,31 @@ impl Google {
         let Ok(request) = self.client.exchange_refresh_token(&refresh_token) else {
             return Refreshed::Failed(no_token_endpoint());
         };
-        match request.request_async(&self.upstream).await {
-            Ok(response) => match Tokens::from_response(&response, now) {
-                Ok(tokens) => Refreshed::Tokens(tokens),
-                Err(why) => Refreshed::Failed(basic::callback::unusable_tokens("Google", why)),
-            },
-            Err(openidconnect::RequestTokenError::ServerResponse(refusal))
-                if refusal.error().as_ref() == "invalid_grant" =>
-            {
-                tracing::info!(
-                    "Google refused the refresh token (invalid_grant): the session ends"
-                );
-                Refreshed::LoginEnded
-            }
-            Err(error) => Refreshed::Failed(basic::callback::token_request_failed("Google", error)),
-        }
+        let answer = request.request_async(&self.upstream).await;
+        Refreshed::from_answer("Google", answer, now)
     }
 
-    /// Ends the grant at Google (RFC 7009); a failure is logged, never the
-    /// user's problem.
-    pub async fn revoke(&self, token: &str) {
+    /// Ends the grant at Google (RFC 7009), as stage 2 revokes at Discord;
+    /// a failure is logged, never the user's problem.
+    pub async fn revoke(&self, tokens: &Tokens) {
         let Some(url) = &self.revocation_url else {
             tracing::warn!("Google's discovery document names no revocation endpoint");
             return;
         };
-        let revoked = self
-            .upstream
-            .post_form(
-                url.as_str(),
-                &self.client_id,
-                self.client_secret.expose_secret(),
-                &[("token", token)],
-            )
-            .await;
-        if let Err(error) = revoked {
-            tracing::warn!(%error, "Google token revocation failed; logged out locally only");
-        }
+        let endpoint = Revocation {
+            provider: "Google",
+            url: url.as_str(),
+            client_id: &self.client_id,
+            client_secret: self.client_secret.expose_secret(),
+        };
+        let refresh_token = tokens.refresh_token.as_deref();
+        revoke_at(
+            &self.upstream,
+            endpoint,
+            &tokens.access_token,
+            refresh_token,
+        )
+        .await;
     }
 }
 
@@ -312,7 +308,7 @@ fn refused_id_token(error: ClaimsVerificationError) -> Problem {
         ClaimsVerificationError::InvalidNonce(_) => {
             "its nonce is not this login's: it was made for another login".to_string()
         }
-        other => basic::callback::clip(&other.to_string()),
+        other => common::shown::clip(&other.to_string()),
     };
     tracing::warn!(%why, "Google's ID token refused");
     Problem::bad_request(format!(

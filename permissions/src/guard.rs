@@ -10,11 +10,12 @@
 //! timeouts are the row's, not the cookie's: `Max-Age` is only advice to
 //! the browser.
 
-use crate::app::{with_permissions_app, PermissionsApp};
+use crate::app::PermissionsApp;
 use crate::session_id::SessionId;
 use crate::store::{self, SessionRow};
 use crate::{cookie, refresh};
 use common::filters::cookie_header;
+use common::with;
 use common::{Decision, Problem};
 use http::StatusCode;
 use std::sync::Arc;
@@ -53,7 +54,7 @@ fn guard(
     app: Arc<PermissionsApp>,
     permission: Option<&'static str>,
 ) -> impl Filter<Extract = (CurrentUser,), Error = Rejection> + Clone {
-    with_permissions_app(app).and(cookie_header()).and_then(
+    with(app).and(cookie_header()).and_then(
         move |app: Arc<PermissionsApp>, cookies: Option<String>| async move {
             check(&app, cookies.as_deref(), permission)
                 .await

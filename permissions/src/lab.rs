@@ -13,11 +13,27 @@
 use crate::app::PermissionsApp;
 use crate::guard;
 use basic::transaction::InFlight;
-use common::lab::Lab;
+use common::lab::{Defence, Lab, Lesson};
 use common::lab_page::{no_such_step, LabScript, LabStep, Outcome};
 use common::Problem;
 use sessions::lab::{copied_cookies, copy_cookies, replay_outcome, stateless_logout_steps};
 use std::sync::Arc;
+
+/// Mix-up: a callback delivered to the other provider's path.
+pub const MIX_UP: Lesson = Lesson {
+    lab: Lab::MixUp,
+    title: "mix-up: one provider's code sent to the other's token endpoint",
+    switched_off: &[Defence::Issuer],
+    steps: &[
+        "Start a Google login whose answer the attacker delivers to /auth/discord.",
+        "Without per-provider callbacks and iss, Google's code goes to Discord's token endpoint.",
+        "Switch the checks on: refused before any token request.",
+    ],
+};
+
+/// The labs this stage runs: stage 2's stateless logout (which fails
+/// here), and the mix-up.
+pub const LESSONS: &[Lesson] = &[sessions::lab::STATELESS_LOGOUT, MIX_UP];
 
 /// The victim's Google account on the mock.
 const VICTIM_GOOGLE: &str = "ada@example.com";

@@ -8,7 +8,8 @@
 //! 1's; refresh and revocation are stage 2's):
 //!
 //! * Two providers ([`providers`]): Discord, and Google, which speaks
-//!   OpenID Connect ([`google`]: discovery, the ID token and its nonce).
+//!   OpenID Connect ([`google`]: discovery, the ID token and its nonce,
+//!   which the login's transaction carries with [`carried`]).
 //!   `GET /login` lists them; `/login/{provider}` starts a login.
 //! * `GET /auth/{provider}` ([`callback`]): a login started with another
 //!   provider is refused before any token request (the mix-up attack); the
@@ -39,6 +40,7 @@
 pub mod admin;
 pub mod app;
 pub mod callback;
+pub mod carried;
 pub mod cli;
 pub mod cookie;
 pub mod db;

@@ -9,6 +9,7 @@
 //! identity of a user cannot be unlinked (nobody could log in as them).
 
 use crate::app::PermissionsApp;
+use crate::carried::Carried;
 use crate::guard::CurrentUser;
 use crate::providers::LoginProvider;
 use crate::users::{self, Linked, Unlinked};
@@ -27,7 +28,9 @@ pub fn start(
 ) -> Answer {
     let provider = app.provider_named(&name)?;
     let (authorize_url, mut transaction) = provider.begin(app.now());
-    transaction.link_to = Some(user.user_id());
+    let mut carried = Carried::of(&transaction);
+    carried.link_to = Some(user.user_id());
+    carried.into(&mut transaction);
     basic::login::send_to_provider(&app, cookies.as_deref(), authorize_url, transaction)
 }
 

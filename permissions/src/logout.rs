@@ -6,7 +6,7 @@ use crate::app::PermissionsApp;
 use crate::guard::CurrentUser;
 use crate::store::HeldTokens;
 use crate::{cookie, store};
-use common::{Answer, Decision};
+use common::Answer;
 use std::sync::Arc;
 
 /// `POST /logout`: this browser's session.
@@ -16,7 +16,7 @@ pub async fn logout(app: Arc<PermissionsApp>, cookies: Option<String>) -> Answer
             revoke(&app, &tokens).await;
         }
     }
-    logged_out(&app)
+    sessions::logout::logged_out(&app)
 }
 
 /// `POST /logout/all`: every session of the user, in every browser.
@@ -24,16 +24,7 @@ pub async fn logout_all(app: Arc<PermissionsApp>, user: CurrentUser) -> Answer {
     for tokens in store::delete_all_of(&app.db, &app.seal, user.user_id()).await? {
         revoke(&app, &tokens).await;
     }
-    logged_out(&app)
-}
-
-fn logged_out(app: &PermissionsApp) -> Answer {
-    app.report.report(Decision::SessionEnded);
-    let mut response = common::respond::see_other("/");
-    response
-        .headers_mut()
-        .append(http::header::SET_COOKIE, cookie::clear(app.cookies));
-    Ok(response)
+    sessions::logout::logged_out(&app)
 }
 
 /// Revocation at the provider that issued the tokens (stage 2's, for

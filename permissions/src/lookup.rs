@@ -17,9 +17,10 @@ use crate::db::Db;
 use crate::store::{self, SessionRow, MAX_PER_QUERY};
 use common::Problem;
 use http::StatusCode;
+use parking_lot::Mutex;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio::sync::watch;
 
 type Answers = Result<Arc<HashMap<String, SessionRow>>, Problem>;
@@ -59,7 +60,7 @@ impl Lookups {
     /// this call.
     pub async fn find(&self, id_hash: &str) -> Result<Option<SessionRow>, Problem> {
         let (batch, mut answers, opened) = {
-            let mut open = lock(&self.0.open);
+            let mut open = self.0.open.lock();
             let opened = open.is_none();
             let batch = open
                 .get_or_insert_with(|| {
@@ -69,7 +70,7 @@ impl Lookups {
                     })
                 })
                 .clone();
-            lock(&batch.keys).push(id_hash.to_string());
+            batch.keys.lock().push(id_hash.to_string());
             let answers = batch.answers.subscribe();
             (batch, answers, opened)
         };
@@ -97,12 +98,12 @@ async fn run(shared: Arc<Shared>, batch: Arc<Batch>) {
     let _lane = shared.lane.lock().await;
     // Close the batch: from now on, new requests open the next one.
     {
-        let mut open = lock(&shared.open);
+        let mut open = shared.open.lock();
         if open.as_ref().is_some_and(|o| Arc::ptr_eq(o, &batch)) {
             *open = None;
         }
     }
-    let keys: Vec<String> = std::mem::take(&mut *lock(&batch.keys))
+    let keys: Vec<String> = std::mem::take(&mut *batch.keys.lock())
         .into_iter()
         .collect::<HashSet<_>>()
         .into_iter()
@@ -128,11 +129,4 @@ fn lost() -> Problem {
         StatusCode::SERVICE_UNAVAILABLE,
         "The session lookup was interrupted. Try again.",
     )
-}
-
-/// A lock that a panic elsewhere does not poison for good.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -32,6 +32,7 @@ async fn main() -> ExitCode {
         title: "stage 3: users, permissions and server-side sessions",
         callback_path: "/auth/discord",
         google_callback_path: Some("/auth/google"),
+        labs: permissions::lab::LESSONS,
     };
     run_with(stage, |app, config, mock_google| async move {
         let settings = Settings::from_env()?;

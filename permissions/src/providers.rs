@@ -15,8 +15,6 @@ use basic::callback::Accepted;
 use basic::tokens::Tokens;
 use basic::transaction::Transaction;
 use common::{App, Problem};
-use http::StatusCode;
-use serde_json::Value;
 use sessions::refresh::Refreshed;
 use url::Url;
 
@@ -120,13 +118,7 @@ impl LoginProvider<'_> {
                 sessions::logout::revoke(app, &tokens.access_token, tokens.refresh_token.as_deref())
                     .await
             }
-            LoginProvider::Google(google) => {
-                let token = tokens
-                    .refresh_token
-                    .as_deref()
-                    .unwrap_or(&tokens.access_token);
-                google.revoke(token).await
-            }
+            LoginProvider::Google(google) => google.revoke(tokens).await,
         }
     }
 }
@@ -134,31 +126,15 @@ impl LoginProvider<'_> {
 /// Discord's `/users/@me`, once, for the subject (Discord's user id) and
 /// the name.
 async fn discord_profile(app: &App, access_token: &str) -> Result<LoginProfile, Problem> {
-    let provider = app.provider.display_name;
-    let profile: Value = app
-        .upstream
-        .get_json(&app.provider.api_url("/users/@me"), access_token)
+    let profile = app
+        .provider
+        .profile(&app.upstream, access_token)
         .await
-        .map_err(|e| Problem::upstream(provider, &e))?;
-    let subject = profile["id"]
-        .as_str()
-        .filter(|id| !id.is_empty())
-        .ok_or_else(|| {
-            Problem::new(
-                StatusCode::BAD_GATEWAY,
-                format!("{provider}'s profile has no user id."),
-            )
-        })?
-        .to_string();
-    let display_name = profile["global_name"]
-        .as_str()
-        .or(profile["username"].as_str())
-        .unwrap_or(&subject)
-        .to_string();
+        .map_err(|e| Problem::upstream(app.provider.display_name, &e))?;
     Ok(LoginProfile {
         provider: DISCORD,
-        subject,
-        display_name,
-        profile,
+        subject: profile.id().to_string(),
+        display_name: profile.display_name(),
+        profile: profile.into_json(),
     })
 }

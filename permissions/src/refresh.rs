@@ -13,10 +13,9 @@
 use crate::app::PermissionsApp;
 use crate::cookie;
 use crate::store::{self, SessionRow};
-use basic::tokens::Tokens;
 use common::{Decision, Problem};
 use http::StatusCode;
-use sessions::refresh::Refreshed;
+use sessions::refresh::{self, Refreshed};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -77,14 +76,8 @@ async fn redeem(app: &PermissionsApp, row: &SessionRow) -> Result<(), Problem> {
     };
     match provider.refresh(refresh_token.clone(), app.now()).await {
         Refreshed::Tokens(new) => {
-            let now = app.now();
-            let expires_at = new.expires_at.unwrap_or(now.saturating_add(3600));
-            // RFC 6749 §6: the server "MAY issue a new refresh token". A
-            // response without one keeps the old.
-            let tokens = Tokens {
-                refresh_token: new.refresh_token.clone().or(Some(refresh_token)),
-                ..new
-            };
+            let expires_at = refresh::access_expires_at(&new, app.now());
+            let tokens = refresh::keeping_refresh_token(new, Some(refresh_token));
             store::store_refreshed(&app.db, &app.seal, row, &tokens, expires_at).await?;
             app.report.report(Decision::SessionRefreshed);
             Ok(())

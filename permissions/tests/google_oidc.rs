@@ -37,7 +37,9 @@ async fn a_login_yields_the_verified_profile_and_each_spoiled_token_is_refused()
     let (url, transaction) = google.begin(now);
     assert!(url.as_str().contains("nonce="), "{url}");
     assert!(url.as_str().contains("code_challenge="), "{url}");
-    let nonce = transaction.nonce.clone().unwrap();
+    let nonce = permissions::carried::Carried::of(&transaction)
+        .nonce
+        .unwrap();
     assert!(!url.as_str().contains(&transaction.pkce_verifier));
     let callback = submit_consent(url.as_str(), ADA, Consent::Authorize)
         .await
@@ -97,13 +99,13 @@ async fn a_refresh_keeps_no_rotation_and_revocation_ends_the_grant() {
         .unwrap();
     let code = query_param(&callback, "code").unwrap();
     let (tokens, _) = google.finish(transaction, code, now).await.unwrap();
-    let refresh = tokens.refresh_token.unwrap();
+    let refresh = tokens.refresh_token.clone().unwrap();
     let sessions::refresh::Refreshed::Tokens(refreshed) = google.refresh(&refresh, now).await
     else {
         panic!("the refresh succeeds");
     };
     assert_eq!(refreshed.refresh_token, None, "Google does not rotate");
-    google.revoke(&refresh).await;
+    google.revoke(&tokens).await;
     assert!(matches!(
         google.refresh(&refresh, now).await,
         sessions::refresh::Refreshed::LoginEnded

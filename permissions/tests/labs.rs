@@ -3,7 +3,7 @@
 
 mod support;
 
-use common::lab::{Lab, LabSwitches};
+use common::lab::{Lab, LabSwitches, Lesson};
 use common::testing::labs::{outcome, play, switch};
 use permissions::app::PermissionsApp;
 use std::sync::Arc;
@@ -13,7 +13,8 @@ async fn lab_state(lab: Lab) -> (mock_discord::MockHandle, Arc<PermissionsApp>) 
     let mock = mock().await;
     let (_, db) = database(Backend::Sqlite).await;
     let mut app = common::App::for_mock(&mock, REDIRECT);
-    app.lab = LabSwitches::running(lab);
+    app.lab =
+        LabSwitches::running(Lesson::of(permissions::lab::LESSONS, lab).expect("a lab of stage 3"));
     let state = google_state_of(app, &mock, db).await;
     (mock, state)
 }

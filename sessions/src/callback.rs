@@ -8,26 +8,7 @@ use crate::session::Session;
 use basic::callback::complete;
 use basic::transaction::InFlight;
 use common::{Answer, Decision, Problem};
-use serde::Deserialize;
 use std::sync::Arc;
-
-/// The part of Discord's user object the session keeps: the names. The id
-/// is required although unused here: a user object without one is not a
-/// user object, and is refused (502) rather than half-believed.
-#[derive(Deserialize)]
-pub struct DiscordUserNames {
-    #[allow(dead_code)]
-    pub id: String,
-    pub username: String,
-    pub global_name: Option<String>,
-}
-
-impl DiscordUserNames {
-    /// What Discord shows: the display name, or else the username.
-    pub fn display_name(self) -> String {
-        self.global_name.unwrap_or(self.username)
-    }
-}
 
 pub async fn auth(app: Arc<SessionApp>, raw_query: String, cookies: Option<String>) -> Answer {
     let app = &app.app;
@@ -39,12 +20,12 @@ pub async fn auth(app: Arc<SessionApp>, raw_query: String, cookies: Option<Strin
         let tokens = complete(app, &raw_query, &mut in_flight).await?;
         // Steps 10–11: ask once who logged in, for the home page's
         // "Logged in as …".
-        let names: DiscordUserNames = app
-            .upstream
-            .get_json(&app.provider.api_url("/users/@me"), &tokens.access_token)
+        let profile = app
+            .provider
+            .profile(&app.upstream, &tokens.access_token)
             .await
             .map_err(|e| Problem::upstream(app.provider.display_name, &e))?;
-        let session = Session::new(tokens, names.display_name(), app.now());
+        let session = Session::new(tokens, profile.display_name(), app.now());
         // The replaced session's grant is ended at the provider. Left live,
         // a copy of the old cookie would keep working for its week.
         if let Some(earlier) = earlier {

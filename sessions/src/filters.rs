@@ -1,11 +1,12 @@
 //! The stage's routes, one function per route. `/login` is stage 1's, not
 //! declared again; the callback answers on stage 1's path.
 
-use crate::app::{with_session_app, SessionApp};
+use crate::app::SessionApp;
 use crate::cross_site::same_site_only;
 use crate::guard::protected;
 use crate::{callback, home, logout, profile};
 use common::filters::{cookie_header, raw_query};
+use common::with;
 use common::Answer;
 use std::sync::Arc;
 use warp::{Filter, Rejection};
@@ -14,7 +15,7 @@ use warp::{Filter, Rejection};
 pub fn home(app: Arc<SessionApp>) -> impl Filter<Extract = (Answer,), Error = Rejection> + Clone {
     warp::path::end()
         .and(warp::get())
-        .and(with_session_app(app))
+        .and(with(app))
         .and(cookie_header())
         .map(home::page)
 }
@@ -25,7 +26,7 @@ pub fn callback(
 ) -> impl Filter<Extract = (Answer,), Error = Rejection> + Clone {
     basic::filters::callback_path()
         .and(warp::get())
-        .and(with_session_app(app))
+        .and(with(app))
         .and(raw_query())
         .and(cookie_header())
         .then(callback::auth)
@@ -55,7 +56,7 @@ pub fn logout(app: Arc<SessionApp>) -> impl Filter<Extract = (Answer,), Error = 
     warp::path!("logout")
         .and(warp::post())
         .and(same_site_only(app.app.public_origin.clone(), "logout"))
-        .and(with_session_app(app))
+        .and(with(app))
         .and(cookie_header())
         .then(logout::logout)
 }

@@ -9,10 +9,11 @@
 //! renewed cookie after a refresh, so that a new protected route is one
 //! line and cannot forget either step.
 
-use crate::app::{with_session_app, SessionApp};
+use crate::app::SessionApp;
 use crate::refresh::{Refreshed, REFRESH_MARGIN_SECS};
 use crate::session::Session;
 use common::filters::cookie_header;
+use common::with;
 use common::{Answer, Decision, Problem};
 use http::HeaderValue;
 use std::future::Future;
@@ -30,7 +31,7 @@ pub struct LoggedIn {
 pub fn logged_in(
     app: Arc<SessionApp>,
 ) -> impl Filter<Extract = (LoggedIn,), Error = Rejection> + Clone {
-    with_session_app(app).and(cookie_header()).and_then(
+    with(app).and(cookie_header()).and_then(
         |app: Arc<SessionApp>, cookies: Option<String>| async move {
             open_session(&app, cookies.as_deref())
                 .await
@@ -49,8 +50,9 @@ where
     H: Fn(Arc<SessionApp>, Session) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Answer> + Send,
 {
-    with_session_app(app.clone()).and(logged_in(app)).then(
-        move |app: Arc<SessionApp>, user: LoggedIn| {
+    with(app.clone())
+        .and(logged_in(app))
+        .then(move |app: Arc<SessionApp>, user: LoggedIn| {
             let handler = handler.clone();
             async move {
                 let answer = handler(app, user.session).await;
@@ -59,8 +61,7 @@ where
                     Some(cookie) => with_renewed_cookie(answer, cookie),
                 }
             }
-        },
-    )
+        })
 }
 
 /// Adds the renewed session cookie to an answer. The old cookie's refresh

@@ -14,12 +14,40 @@
 use crate::app::SessionApp;
 use crate::guard::open_session;
 use crate::session::{Session, SESSION_COOKIE};
-use basic::cookies::{self, read_signed_value};
+use crate::signed_cookie::read_signed_value;
+use basic::cookies;
 use basic::lab::{attacker_starts_a_login, no_state_steps, planted_link};
-use common::lab::{Lab, LabSwitches};
-use common::lab_page::{cut, no_such_step, LabScript, LabStep, Outcome};
+use common::lab::{Defence, Lab, LabSwitches, Lesson};
+use common::lab_page::{no_such_step, LabScript, LabStep, Outcome};
+use common::shown::clip_to;
 use common::Problem;
 use std::sync::Arc;
+
+/// A session cookie that is only signed: anyone holding it reads it.
+pub const SIGNED_COOKIE: Lesson = Lesson {
+    lab: Lab::SignedCookie,
+    title: "a signed (not encrypted) session cookie gives its token away",
+    switched_off: &[Defence::EncryptedCookie],
+    steps: &[
+        "Log in, then decode your session cookie on the lab page: the access token is in plain sight.",
+        "Switch encryption on and log in again: the cookie is sealed, nothing to read.",
+    ],
+};
+
+/// A copied cookie that outlives logout here, and does not in stage 3. No
+/// defence is switched off: this stage simply has no server-side session.
+pub const STATELESS_LOGOUT: Lesson = Lesson {
+    lab: Lab::StatelessLogout,
+    title: "a copied session cookie after logout",
+    switched_off: &[],
+    steps: &[
+        "Log in, let the attacker copy your cookie, log out.",
+        "The attacker replays the copy: stage 2 still lets it in (200); stage 3 answers 401.",
+    ],
+};
+
+/// The labs this stage runs: stage 1's login CSRF, and its own two.
+pub const LESSONS: &[Lesson] = &[basic::lab::NO_STATE, SIGNED_COOKIE, STATELESS_LOGOUT];
 
 const COPIED_COOKIES: &str = "copied-cookies";
 
@@ -96,7 +124,11 @@ fn decode_session_cookie(app: &SessionApp, cookies: Option<&str>) -> Result<Outc
         return Err(Problem::bad_request("No session cookie: log in first."));
     };
     let value = cookie.value();
-    let shown = format!("{} ({} characters)", cut(value, 24), value.chars().count());
+    let shown = format!(
+        "{} ({} characters)",
+        clip_to(value, 24),
+        value.chars().count()
+    );
     let read =
         read_signed_value(value).and_then(|json| serde_json::from_str::<Session>(&json).ok());
     Ok(match read {
@@ -107,7 +139,7 @@ fn decode_session_cookie(app: &SessionApp, cookies: Option<&str>) -> Result<Outc
                 "Skip the signature (44 characters), base64-decode the rest:".into(),
                 format!(
                     "access_token {} (cut here; the cookie holds it whole), refresh_token {}, user {}",
-                    cut(&session.access_token, 4),
+                    clip_to(&session.access_token, 4),
                     if session.refresh_token.is_some() { "present" } else { "absent" },
                     session.user_name
                 ),

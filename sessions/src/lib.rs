@@ -23,7 +23,9 @@
 //! `GET /` ([`home`]) shows whether you are logged in, and `/privileged`
 //! ([`profile`]) who may see it; [`filters`] maps each route to its
 //! handler, and [`app`] is the state they share. [`lab`] holds the attack
-//! labs that switch a defence of this stage off (`LAB=signed-cookie`…).
+//! labs that switch a defence of this stage off (`LAB=signed-cookie`…),
+//! and [`signed_cookie`] the cookie that only signs, which that lab
+//! shows.
 
 pub mod app;
 pub mod callback;
@@ -36,6 +38,7 @@ pub mod logout;
 pub mod profile;
 pub mod refresh;
 pub mod session;
+pub mod signed_cookie;
 
 use app::SessionApp;
 use common::{Answer, App};

@@ -10,6 +10,7 @@ async fn main() -> ExitCode {
         title: "stage 2: an encrypted session cookie, refresh and logout",
         callback_path: basic::filters::CALLBACK_PATH,
         google_callback_path: None,
+        labs: sessions::lab::LESSONS,
     };
     common::run(stage, sessions::routes).await
 }

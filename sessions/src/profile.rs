@@ -5,7 +5,6 @@
 use crate::app::SessionApp;
 use crate::session::Session;
 use common::{Answer, Problem, UpstreamError};
-use serde_json::Value;
 use std::sync::Arc;
 use warp::Reply;
 
@@ -15,23 +14,13 @@ pub const CONGRATULATIONS: &str = "Congratulations, you are logged in using Disc
 /// (steps 14–16).
 pub async fn users_me(app: Arc<SessionApp>, session: Session) -> Answer {
     let app = &app.app;
-    let url = app.provider.api_url("/users/@me");
     match app
-        .upstream
-        .get_json::<Value>(&url, &session.access_token)
+        .provider
+        .profile(&app.upstream, &session.access_token)
         .await
     {
-        // A user object without an id is no user object: refused, not
-        // passed on for a client to half-believe.
-        Ok(profile) if !profile["id"].is_string() => {
-            tracing::warn!("GET /users/@me answered a profile without an id");
-            Err(Problem::upstream(
-                app.provider.display_name,
-                &UpstreamError::Malformed("the profile has no id".into()),
-            ))
-        }
         Ok(profile) => Ok(common::respond::no_store(
-            warp::reply::json(&profile).into_response(),
+            warp::reply::json(&profile.into_json()).into_response(),
         )),
         // The token was revoked upstream (logged out elsewhere, app removed
         // from the user's authorized apps): the session is worthless.

@@ -25,13 +25,15 @@
 //!   spent, and the provider says so.
 
 use basic::tokens::Tokens;
-use common::{App, Problem};
+use common::{App, Problem, UpstreamError};
 use http::StatusCode;
-use oauth2::basic::BasicErrorResponseType;
-use oauth2::{RefreshToken, RequestTokenError};
+use oauth2::{
+    ErrorResponseType, RefreshToken, RequestTokenError, StandardErrorResponse, TokenResponse,
+};
+use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
@@ -90,21 +92,17 @@ pub struct Refresher {
 /// The map's keys are live refresh tokens: `{:?}` shows only how many.
 impl fmt::Debug for Refresher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let in_flight = lock(&self.flights).len();
+        let in_flight = self.flights.lock().len();
         f.debug_struct("Refresher")
             .field("flights", &in_flight)
             .finish()
     }
 }
 
-fn lock(flights: &Flights) -> std::sync::MutexGuard<'_, HashMap<String, Flight>> {
-    flights.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 impl Refresher {
     pub async fn refresh(&self, app: &App, refresh_token: &str) -> Refreshed {
         let mut result = {
-            let mut flights = lock(&self.flights);
+            let mut flights = self.flights.lock();
             flights.retain(|_, flight| !flight.is_over());
             match flights.get(refresh_token) {
                 Some(flight) => flight.result.clone(),
@@ -153,7 +151,7 @@ async fn fly(
 ) {
     let refreshed = ask_provider(&app, refresh_token.clone()).await;
     {
-        let mut flights = lock(&flights);
+        let mut flights = flights.lock();
         match refreshed {
             Refreshed::Tokens(_) => {
                 if let Some(flight) = flights.get_mut(&refresh_token) {
@@ -171,28 +169,58 @@ async fn fly(
 /// One refresh at the provider, with no single-flight: the [`Refresher`]
 /// (and stage 3's database) make sure it runs once per refresh token.
 pub async fn ask_provider(app: &App, refresh_token: String) -> Refreshed {
-    let result = app
+    let answer = app
         .oauth
         .exchange_refresh_token(&RefreshToken::new(refresh_token))
         .request_async(&app.upstream)
         .await;
-    match result {
-        Ok(response) => match Tokens::from_response(&response, app.now()) {
-            Ok(tokens) => Refreshed::Tokens(tokens),
-            Err(why) => Refreshed::Failed(basic::callback::unusable_tokens(
-                app.provider.display_name,
-                why,
-            )),
-        },
-        Err(RequestTokenError::ServerResponse(refusal))
-            if *refusal.error() == BasicErrorResponseType::InvalidGrant =>
-        {
-            tracing::info!("refresh token refused (invalid_grant): the session ends");
-            Refreshed::LoginEnded
+    Refreshed::from_answer(app.provider.display_name, answer, app.now())
+}
+
+impl Refreshed {
+    /// What `provider`'s answer to a refresh request means for the session
+    /// (any provider's: OAuth2's token response, or OpenID Connect's).
+    pub fn from_answer<R, T>(
+        provider: &str,
+        answer: Result<R, RequestTokenError<UpstreamError, StandardErrorResponse<T>>>,
+        now: u64,
+    ) -> Refreshed
+    where
+        R: TokenResponse,
+        R::TokenType: AsRef<str>,
+        T: ErrorResponseType + AsRef<str> + fmt::Display + 'static,
+    {
+        match answer {
+            Ok(response) => match Tokens::from_response(&response, now) {
+                Ok(tokens) => Refreshed::Tokens(tokens),
+                Err(why) => Refreshed::Failed(basic::callback::unusable_tokens(provider, why)),
+            },
+            // The refresh token is dead (revoked, expired, used before).
+            Err(RequestTokenError::ServerResponse(refusal))
+                if refusal.error().as_ref() == "invalid_grant" =>
+            {
+                tracing::info!(
+                    "{provider} refused the refresh token (invalid_grant): the session ends"
+                );
+                Refreshed::LoginEnded
+            }
+            Err(error) => Refreshed::Failed(basic::callback::token_request_failed(provider, error)),
         }
-        Err(error) => Refreshed::Failed(basic::callback::token_request_failed(
-            app.provider.display_name,
-            error,
-        )),
     }
+}
+
+/// When a session's access token stops working: as the provider said, or,
+/// when it did not say (`expires_in` is optional, RFC 6749 §5.1), a
+/// conservative hour from `now`.
+pub fn access_expires_at(tokens: &Tokens, now: u64) -> u64 {
+    tokens.expires_at.unwrap_or(now.saturating_add(3600))
+}
+
+/// The tokens a refresh answered, keeping `old` refresh token when the
+/// answer has none: RFC 6749 §6, the provider "MAY issue a new refresh
+/// token", and when it does not (Google never does), the old one stays
+/// good.
+pub fn keeping_refresh_token(mut tokens: Tokens, old: Option<String>) -> Tokens {
+    tokens.refresh_token = tokens.refresh_token.or(old);
+    tokens
 }

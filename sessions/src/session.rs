@@ -8,6 +8,7 @@
 //! token included. Here the holder sees only ciphertext; see
 //! `tests/session_cookie.rs`, which searches the cookie for the token.
 
+use crate::{refresh, signed_cookie};
 use basic::cookies::{self, CookieName};
 use basic::tokens::Tokens;
 use common::cookie_keys::{CookieKeys, CookiePolicy};
@@ -68,11 +69,11 @@ impl fmt::Debug for Session {
 
 impl Session {
     pub fn new(tokens: Tokens, user_name: String, now: u64) -> Session {
+        let expires_at = refresh::access_expires_at(&tokens, now);
         Session {
             access_token: tokens.access_token,
             refresh_token: tokens.refresh_token,
-            // A provider that leaves out expires_in gets a conservative hour.
-            expires_at: tokens.expires_at.unwrap_or(now.saturating_add(3600)),
+            expires_at,
             scope: tokens.scope,
             user_name,
             issued_at: now,
@@ -80,10 +81,8 @@ impl Session {
     }
 
     /// The same login with refreshed tokens, in a newly issued cookie.
-    /// RFC 6749 §6: the provider "MAY issue a new refresh token"; when it
-    /// sends none, the old one stays good, and is kept.
-    pub fn refreshed(self, mut tokens: Tokens, now: u64) -> Session {
-        tokens.refresh_token = tokens.refresh_token.or(self.refresh_token);
+    pub fn refreshed(self, tokens: Tokens, now: u64) -> Session {
+        let tokens = refresh::keeping_refresh_token(tokens, self.refresh_token);
         Session::new(tokens, self.user_name, now)
     }
 
@@ -116,7 +115,8 @@ impl Session {
         if app.lab.is_on(Defence::EncryptedCookie) {
             return Session::from_cookies(&app.keys, app.cookies, cookie_header);
         }
-        let json = cookies::open_signed(&app.keys, app.cookies, cookie_header, SESSION_COOKIE)?;
+        let json =
+            signed_cookie::open_signed(&app.keys, app.cookies, cookie_header, SESSION_COOKIE)?;
         Ok(json.and_then(|json| serde_json::from_str(&json).ok()))
     }
 
@@ -127,7 +127,7 @@ impl Session {
             return self.to_cookie(&app.keys, app.cookies);
         }
         let json = serde_json::to_string(self).unwrap_or_default();
-        cookies::sign_only(
+        signed_cookie::sign_only(
             &app.keys,
             app.cookies,
             SESSION_COOKIE,

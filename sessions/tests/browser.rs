@@ -209,10 +209,10 @@ async fn the_inspector_draws_a_login_as_it_happens() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lab_plays_login_csrf_in_a_real_browser() {
-    use common::lab::{Lab, LabSwitches};
+    use common::lab::LabSwitches;
     let driver = Driver::start().await;
     let (_mock, base) = serve(|mut app| {
-        app.lab = LabSwitches::running(Lab::NoState);
+        app.lab = LabSwitches::running(&basic::lab::NO_STATE);
         sessions::routes(app)
     })
     .await;

@@ -4,7 +4,7 @@
 
 mod support;
 
-use common::lab::{Lab, LabSwitches};
+use common::lab::{Lab, LabSwitches, Lesson};
 use common::testing::labs::{follow, outcome, play, switch};
 use common::testing::{logged_in_browser, Browser};
 use common::App;
@@ -12,7 +12,8 @@ use support::*;
 
 fn lab_app(mock: &mock_discord::MockHandle, lab: Lab) -> App {
     let mut app = App::for_mock(mock, REDIRECT);
-    app.lab = LabSwitches::running(lab);
+    app.lab =
+        LabSwitches::running(Lesson::of(sessions::lab::LESSONS, lab).expect("a lab of stage 2"));
     app
 }
 
@@ -47,7 +48,7 @@ async fn signed_cookie_gives_the_token_away_and_the_encrypted_one_does_not() {
     assert!(decoded.contains("reads your access token"), "{decoded}");
     // The token really is in the cookie, whole, for anyone to read.
     let value = browser.cookie("session").unwrap().to_string();
-    let json = basic::cookies::read_signed_value(&value).expect("base64 JSON");
+    let json = sessions::signed_cookie::read_signed_value(&value).expect("base64 JSON");
     let session: serde_json::Value = serde_json::from_str(&json).unwrap();
     let token = session["a"].as_str().unwrap();
     assert!(!token.is_empty());
@@ -61,7 +62,8 @@ async fn signed_cookie_gives_the_token_away_and_the_encrypted_one_does_not() {
     let sealed = outcome(&play(&mut browser, "decode-cookie").await);
     assert!(sealed.contains("Nothing to read"), "{sealed}");
     let value = browser.cookie("session").unwrap();
-    assert!(basic::cookies::read_signed_value(value).is_none_or(|text| !text.contains("\"a\"")));
+    assert!(sessions::signed_cookie::read_signed_value(value)
+        .is_none_or(|text| !text.contains("\"a\"")));
 }
 
 #[tokio::test]

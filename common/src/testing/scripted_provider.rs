@@ -3,9 +3,10 @@
 
 use crate::Provider;
 use http::{Response, StatusCode};
+use parking_lot::Mutex;
 use secrecy::SecretString;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use warp::Filter;
 
 /// One scripted answer: status, content type, body.
@@ -42,7 +43,7 @@ impl ScriptedProvider {
         let profile = Arc::new(Mutex::new(Scripted::json(valid_profile())));
         let answer = |script: Arc<Mutex<Scripted>>| {
             move || {
-                let scripted = script.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                let scripted = script.lock().clone();
                 let mut response = Response::new(scripted.body.into());
                 *response.status_mut() =
                     StatusCode::from_u16(scripted.status).unwrap_or(StatusCode::OK);
@@ -92,11 +93,11 @@ impl ScriptedProvider {
     }
 
     pub fn answer_token(&self, scripted: Scripted) {
-        *self.token.lock().unwrap_or_else(|p| p.into_inner()) = scripted;
+        *self.token.lock() = scripted;
     }
 
     pub fn answer_profile(&self, scripted: Scripted) {
-        *self.profile.lock().unwrap_or_else(|p| p.into_inner()) = scripted;
+        *self.profile.lock() = scripted;
     }
 }
 

@@ -19,12 +19,13 @@
 //! capacity, to show that neither it nor this generator is the limit.
 
 use clap::Parser;
+use parking_lot::Mutex;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Parser, Debug)]
@@ -82,8 +83,8 @@ async fn main() -> ExitCode {
                     login(&http, &base, &login_path).await
                 };
                 match outcome {
-                    Ok(()) => lock(&latencies).push(begun.elapsed()),
-                    Err(kind) => *lock(&failures).entry(kind).or_default() += 1,
+                    Ok(()) => latencies.lock().push(begun.elapsed()),
+                    Err(kind) => *failures.lock().entry(kind).or_default() += 1,
                 }
             }
         }));
@@ -92,9 +93,9 @@ async fn main() -> ExitCode {
         let _ = worker.await;
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let mut latencies = lock(&latencies).clone();
+    let mut latencies = latencies.lock().clone();
     latencies.sort();
-    let failures = lock(&failures).clone();
+    let failures = failures.lock().clone();
     let done = latencies.len();
     let percentile = |p: f64| {
         latencies
@@ -237,10 +238,4 @@ fn location(response: &Response) -> Option<String> {
 fn first_cookie(response: &Response) -> Option<String> {
     let set = response.headers().get(SET_COOKIE)?.to_str().ok()?;
     Some(set.split(';').next()?.to_string())
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -1,6 +1,11 @@
 //! What each exchange with the provider is, which RFC section describes it,
 //! and which attack it stops: the text the live inspector shows when a
 //! step is clicked.
+//!
+//! The provider explains its own endpoints, here. The app's decisions
+//! (state compared, session opened…) come explained by the app that made
+//! them (`common::flow_report` in the tutorial's stages): the mock knows
+//! no app, and each explanation has one home.
 
 use crate::personalities::Endpoint;
 use serde::Serialize;
