@@ -16,7 +16,8 @@ pub struct AuthorizeRequest {
     pub state: Option<String>,
     pub code_challenge: Option<String>,
     pub prompt_none: bool,
-    /// OpenID Connect's `nonce`, echoed in the ID token (Google only).
+    /// OpenID Connect's `nonce`, echoed in the ID token: kept by a
+    /// personality that speaks OpenID Connect (Google's), `None` otherwise.
     pub nonce: Option<String>,
 }
 

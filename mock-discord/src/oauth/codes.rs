@@ -21,7 +21,8 @@ pub struct IssuedCode {
     pub user_id: String,
     pub code_challenge: Option<String>,
     pub expires_at_ms: u64,
-    /// OpenID Connect's `nonce`, for the ID token (Google only).
+    /// OpenID Connect's `nonce`, for the ID token (see
+    /// [`crate::oauth::authorization_request::AuthorizeRequest::nonce`]).
     pub nonce: Option<String>,
 }
 
