@@ -189,3 +189,21 @@ async fn the_start_up_banner_says_how_to_run_the_attack() {
     );
     assert!(banner.contains("Switched off: pkce."), "{banner}");
 }
+
+/// A lab switches one defence off, never the login: in every lab of this
+/// stage a person logs in and gets tokens that work.
+#[tokio::test]
+async fn every_lab_logs_in_and_its_tokens_work() {
+    let nelly = mock_discord::config::default_user_id("nelly");
+    for lesson in basic::lab::LESSONS {
+        let (_mock, app) = lab_app(lesson.lab).await;
+        let name = lesson.lab.name();
+        let mut browser = Browser::new(basic::routes(app.clone()));
+        let tokens = browser.login(&nelly).await;
+        assert_eq!(tokens.status(), 200, "{name}: {:?}", tokens.body());
+        let tokens: Value = serde_json::from_slice(tokens.body()).expect("the token JSON");
+        let access_token = tokens["access_token"].as_str().expect("an access token");
+        let whose = basic::lab::whose_token(&app, access_token).await;
+        assert_eq!(whose, "nelly", "{name}");
+    }
+}

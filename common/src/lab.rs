@@ -1,4 +1,4 @@
-//! Attack labs: `LAB=<name> cargo run -p <stage>` switches one defence off,
+//! Attack labs: `LAB=<name> cargo run -p <stage>` switches a defence off,
 //! so that the room can watch an attack work, switch the defence back on
 //! at `/__lab`, and watch the same attack fail.
 //!

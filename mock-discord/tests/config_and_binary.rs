@@ -44,6 +44,28 @@ guilds = [{ guild = "197038439483310086", permissions = "8" }]
     assert_eq!(alice.locale, "en-US");
 }
 
+/// A list the file leaves out stays as it is (README, "Configure it"):
+/// users without `[[guilds]]` keep the default guilds, and may join them.
+#[test]
+fn a_file_with_users_and_no_guilds_keeps_the_default_guilds() {
+    let path = write(
+        "users-only.toml",
+        r#"
+[[users]]
+id = "123456789012345678"
+username = "alice"
+global_name = "Alice"
+avatar = "a1"
+banner = "b2"
+accent_color = 1
+guilds = [{ guild = "197038439483310086", permissions = "8" }]
+"#,
+    );
+    let config = MockConfig::from_file(&path).unwrap();
+    assert_eq!(config.users.len(), 1);
+    assert_eq!(config.guilds, MockConfig::default().guilds);
+}
+
 #[test]
 fn a_json_file_replaces_the_defaults() {
     let path = write(

@@ -62,3 +62,39 @@ async fn mix_up_off_googles_code_reaches_discords_token_endpoint_and_on_nothing_
         "no second token request"
     );
 }
+
+/// A lab switches one defence off, never the login: in every lab of this
+/// stage a person logs in and the session works.
+#[tokio::test]
+async fn every_lab_logs_in_and_its_session_works() {
+    for lesson in permissions::lab::LESSONS {
+        let (_mock, state) = lab_state(lesson.lab).await;
+        let name = lesson.lab.name();
+        let mut browser = logged_in_browser(stage(&state), &ADA).await;
+        let me = browser.get("/users/me").await;
+        assert_eq!(me.status(), 200, "{name}: {:?}", me.body());
+        let identity = &body_json(&me)["identities"][0];
+        assert_eq!(identity["subject"], *ADA, "{name}: {identity}");
+        assert_eq!(browser.get("/privileged").await.status(), 200, "{name}");
+    }
+}
+
+/// Which stage runs which lab is said in two places: common's table (for
+/// the error that names the `cargo run -p …` to use) and each stage's
+/// lessons. They agree.
+#[test]
+fn each_stage_teaches_exactly_the_labs_common_sends_to_it() {
+    let stages = [
+        ("basic", basic::lab::LESSONS),
+        ("sessions", sessions::lab::LESSONS),
+        ("permissions", permissions::lab::LESSONS),
+    ];
+    for (stage, lessons) in stages {
+        let taught: Vec<Lab> = lessons.iter().map(|lesson| lesson.lab).collect();
+        let routed: Vec<Lab> = Lab::ALL
+            .into_iter()
+            .filter(|lab| lab.stages().contains(&stage))
+            .collect();
+        assert_eq!(taught, routed, "{stage}");
+    }
+}

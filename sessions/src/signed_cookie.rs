@@ -37,16 +37,20 @@ pub fn open_signed(
     let Some(signed) = find(cookie_header, name.under(policy))? else {
         return Ok(None);
     };
+    // `verify` checks the signature and gives back the value without it.
     Ok(CookieJar::new()
         .signed(keys.key())
         .verify(signed.into_owned())
-        .and_then(|cookie| read_signed_value(cookie.value())))
+        .and_then(|cookie| decode(cookie.value())))
 }
 
 /// What anyone holding a [`sign_only`] cookie can read, with no key: skip
 /// the signature (44 characters of base64), decode the rest.
 pub fn read_signed_value(value: &str) -> Option<String> {
-    let encoded = value.get(44..).unwrap_or(value);
+    decode(value.get(44..).unwrap_or(value))
+}
+
+fn decode(encoded: &str) -> Option<String> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(encoded)
         .ok()?;

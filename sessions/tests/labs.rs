@@ -82,3 +82,20 @@ async fn stateless_logout_a_copied_cookie_still_works_in_stage_2() {
     let replayed = outcome(&play(&mut browser, "replay-cookie").await);
     assert!(replayed.contains("The attack worked: 200"), "{replayed}");
 }
+
+/// A lab switches one defence off, never the login: in every lab of this
+/// stage a person logs in and the session works (the signed-only cookie
+/// of `signed-cookie` included).
+#[tokio::test]
+async fn every_lab_logs_in_and_its_session_works() {
+    for lesson in sessions::lab::LESSONS {
+        let mock = mock().await;
+        let name = lesson.lab.name();
+        let mut browser =
+            logged_in_browser(sessions::routes(lab_app(&mock, lesson.lab)), &NELLY).await;
+        let me = browser.get("/users/me").await;
+        assert_eq!(me.status(), 200, "{name}: {:?}", me.body());
+        assert_eq!(body_json(&me)["username"], "nelly", "{name}");
+        assert_eq!(browser.get("/privileged").await.status(), 200, "{name}");
+    }
+}

@@ -103,7 +103,10 @@ impl MockConfig {
             }
             if config.users.is_empty() {
                 config.users = defaults.users;
+                // The default users are in the default guilds: they come too.
                 config.guilds.extend(defaults.guilds);
+            } else if config.guilds.is_empty() {
+                config.guilds = defaults.guilds;
             }
             if config.google_clients.is_empty() {
                 config.google_clients = defaults.google_clients;
