@@ -186,6 +186,50 @@ fn every_documented_cargo_command_names_targets_that_exist() {
     );
 }
 
+/// The preparation (`cargo run -p workshop -- prepare`) builds each
+/// program and test target WORKSHOP.md has attendees run, as that command
+/// builds it: after it, the day compiles nothing.
+#[test]
+fn the_preparation_builds_every_command_of_the_workshop() {
+    let prepared = |subcommand: &str, package: &str, test: Option<&str>| {
+        workshop::DAY.iter().any(|args| {
+            let wanted = if subcommand == "run" { "build" } else { "test" };
+            let named = |flag: &str, value: &str| {
+                args.windows(2)
+                    .any(|pair| pair[0] == flag && pair[1] == value)
+            };
+            args[0] == wanted && named("-p", package) && test.is_none_or(|t| named("--test", t))
+        })
+    };
+    let text = std::fs::read_to_string(root().join("WORKSHOP.md")).expect("WORKSHOP.md");
+    let mut missing = Vec::new();
+    for (line, command) in commands(&text) {
+        // The preparation's own command is not one of the day's.
+        let day_packages = command
+            .packages
+            .iter()
+            .filter(|p| !p.starts_with('<') && *p != "workshop");
+        for package in day_packages {
+            let covered = match command.subcommand.as_str() {
+                "run" => prepared("run", package, None),
+                _ if command.tests.is_empty() => prepared("test", package, None),
+                _ => command
+                    .tests
+                    .iter()
+                    .all(|test| prepared("test", package, Some(test))),
+            };
+            if !covered {
+                missing.push(format!("WORKSHOP.md:{line}: {command:?}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "commands the preparation does not build (add them to workshop::DAY):\n  {}",
+        missing.join("\n  ")
+    );
+}
+
 #[test]
 fn the_checker_sees_each_kind_of_broken_command() {
     let mut packages = BTreeMap::new();

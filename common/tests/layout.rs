@@ -16,7 +16,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const CRATES: &[&str] = &["mock-discord", "common", "basic", "sessions", "permissions"];
+const CRATES: &[&str] = &[
+    "mock-discord",
+    "common",
+    "basic",
+    "sessions",
+    "permissions",
+    "workshop",
+];
 const MAX_LINES: usize = 350;
 
 fn root() -> PathBuf {
