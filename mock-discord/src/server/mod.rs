@@ -1,9 +1,7 @@
 //! The server: one filter takes every request; `dispatch` routes it by the
 //! one routes table below, applies injected faults and rate limits, and
-//! records the exchange. [`handle`] starts and stops it.
-//!
-//! * [`handle`]: the builder (`MockDiscord`) and the running mock
-//!   (`MockHandle`).
+//! records the exchange. [`handle`] starts and stops it: the builder
+//! (`MockDiscord`) and the running mock (`MockHandle`).
 
 pub mod handle;
 
