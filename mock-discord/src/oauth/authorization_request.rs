@@ -31,6 +31,16 @@ impl AuthorizeRequest {
     }
 }
 
+/// What every consent page shows and sends, whoever renders it: the app
+/// asking, where the form goes, its CSRF token, and where the browser will
+/// be sent.
+pub struct ConsentForm<'a> {
+    pub app_name: &'a str,
+    pub action: &'a str,
+    pub csrf_token: &'a str,
+    pub redirect_uri: &'a str,
+}
+
 /// An error that goes back to the client's redirect URI as `?error=…`
 /// (RFC 6749 §4.1.2.1).
 #[derive(Debug, Clone, PartialEq)]

@@ -23,7 +23,7 @@ pub mod discord;
 pub mod google;
 
 use crate::config::{Client, MockConfig};
-use crate::oauth::authorization_request::{AuthorizeError, AuthorizeRequest};
+use crate::oauth::authorization_request::{AuthorizeError, AuthorizeRequest, ConsentForm};
 use crate::oauth::request::Params;
 use serde::{Deserialize, Serialize};
 use warp::reply::Response;
@@ -124,13 +124,19 @@ impl Personality {
         action: &str,
         csrf_token: &str,
     ) -> Response {
+        let form = ConsentForm {
+            app_name: self
+                .client(config, &authorization.client_id)
+                .map_or("", |client| client.name.as_str()),
+            action,
+            csrf_token,
+            redirect_uri: &authorization.redirect_uri,
+        };
         match self {
             Personality::Discord => {
-                discord::authorization::consent_page(config, authorization, action, csrf_token)
+                discord::authorization::consent_page(config, authorization, form)
             }
-            Personality::Google => {
-                google::authorization::consent_page(config, authorization, action, csrf_token)
-            }
+            Personality::Google => google::authorization::consent_page(config, form),
         }
     }
 

@@ -5,7 +5,7 @@
 
 use crate::config::{Client, MockConfig};
 use crate::oauth::authorization_request::{
-    refuse, s256_challenge, AuthorizeError, AuthorizeRequest, ChallengeProblem,
+    refuse, s256_challenge, AuthorizeError, AuthorizeRequest, ChallengeProblem, ConsentForm,
 };
 use crate::oauth::reply::error_page;
 use crate::oauth::request::Params;
@@ -128,13 +128,8 @@ struct ConsentPage<'a> {
 pub fn consent_page(
     config: &MockConfig,
     authorization: &AuthorizeRequest,
-    action: &str,
-    csrf_token: &str,
+    form: ConsentForm<'_>,
 ) -> Response {
-    let app_name = config
-        .client(&authorization.client_id)
-        .map(|c| c.name.clone())
-        .unwrap_or_default();
     let users = config
         .users
         .iter()
@@ -153,11 +148,11 @@ pub fn consent_page(
         })
         .collect();
     crate::oauth::reply::page(&ConsentPage {
-        app_name: &app_name,
-        action,
-        csrf_token,
+        app_name: form.app_name,
+        action: form.action,
+        csrf_token: form.csrf_token,
         users,
         scopes,
-        redirect_uri: &authorization.redirect_uri,
+        redirect_uri: form.redirect_uri,
     })
 }

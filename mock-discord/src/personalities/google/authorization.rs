@@ -5,7 +5,7 @@
 
 use crate::config::{Client, GoogleUser, MockConfig};
 use crate::oauth::authorization_request::{
-    refuse, s256_challenge, AuthorizeError, AuthorizeRequest,
+    refuse, s256_challenge, AuthorizeError, AuthorizeRequest, ConsentForm,
 };
 use crate::oauth::reply::error_page;
 use crate::oauth::request::Params;
@@ -94,21 +94,12 @@ struct ChooserPage<'a> {
 
 /// Google's account chooser: the same form as Discord's dialog (a field
 /// `user`, a button `decision`), with accounts named by their `sub`.
-pub fn consent_page(
-    config: &MockConfig,
-    authorization: &AuthorizeRequest,
-    action: &str,
-    csrf_token: &str,
-) -> Response {
-    let app_name = config
-        .google_client(&authorization.client_id)
-        .map(|c| c.name.clone())
-        .unwrap_or_default();
+pub fn consent_page(config: &MockConfig, form: ConsentForm<'_>) -> Response {
     crate::oauth::reply::page(&ChooserPage {
-        app_name: &app_name,
-        action,
-        csrf_token,
+        app_name: form.app_name,
+        action: form.action,
+        csrf_token: form.csrf_token,
         users: &config.google_users,
-        redirect_uri: &authorization.redirect_uri,
+        redirect_uri: form.redirect_uri,
     })
 }
