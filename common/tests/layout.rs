@@ -530,6 +530,20 @@ fn the_tour_check_sees_a_missing_module() {
     assert_eq!(missing, ["forgotten"]);
 }
 
+/// The anchor GitHub gives a Markdown heading: lower case, spaces as
+/// hyphens, punctuation dropped (`## Access token, refresh token` is
+/// `#access-token-refresh-token`).
+fn slug(heading: &str) -> String {
+    heading
+        .trim_start_matches('#')
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
 /// The relative links of a Markdown text, with their line numbers.
 fn local_links(markdown: &str) -> Vec<(usize, String)> {
     let mut links = Vec::new();
@@ -538,7 +552,6 @@ fn local_links(markdown: &str) -> Vec<(usize, String)> {
             let Some(target) = part.split(')').next() else {
                 continue;
             };
-            let target = target.split('#').next().unwrap_or_default();
             if target.is_empty() || target.contains("://") || target.starts_with("mailto:") {
                 continue;
             }
@@ -554,6 +567,7 @@ fn every_readme_links_only_files_that_exist() {
         root().join("README.md"),
         root().join("WORKSHOP.md"),
         root().join("SECURITY.md"),
+        root().join("GLOSSARY.md"),
     ];
     readmes.extend(
         CRATES
@@ -565,15 +579,37 @@ fn every_readme_links_only_files_that_exist() {
     for readme in readmes {
         let text = std::fs::read_to_string(&readme).expect("a README");
         let dir = readme.parent().expect("a folder");
-        for (line, target) in local_links(&text) {
-            if !dir.join(&target).exists() {
-                broken.push(format!("{}:{line}: {target}", shown(&readme)));
+        for (line, link) in local_links(&text) {
+            let (target, anchor) = match link.split_once('#') {
+                Some((target, anchor)) => (target, Some(anchor)),
+                None => (link.as_str(), None),
+            };
+            let path = if target.is_empty() {
+                readme.clone()
+            } else {
+                dir.join(target)
+            };
+            if !path.exists() {
+                broken.push(format!("{}:{line}: {link}", shown(&readme)));
+            } else if let Some(anchor) =
+                anchor.filter(|_| target.is_empty() || target.ends_with(".md"))
+            {
+                let headings = std::fs::read_to_string(&path).unwrap_or_default();
+                if !headings
+                    .lines()
+                    .any(|h| h.starts_with('#') && slug(h) == anchor)
+                {
+                    broken.push(format!(
+                        "{}:{line}: {link} (no such heading)",
+                        shown(&readme)
+                    ));
+                }
             }
         }
     }
     assert!(
         broken.is_empty(),
-        "links to files that do not exist:\n  {}",
+        "links to files or headings that do not exist:\n  {}",
         broken.join("\n  ")
     );
 }
