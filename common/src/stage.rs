@@ -89,6 +89,9 @@ where
     F: Filter + Clone + Send + Sync + 'static,
     F::Extract: warp::Reply,
 {
+    // `.env` first: its RUST_LOG must count when logging starts. (A `.env`
+    // that cannot be read is reported by `start`, which reads it again.)
+    let _ = crate::config::load_dotenv();
     let logging = crate::server::init_logging();
     logging.report_drops();
     let outcome = start(stage, build).await;
