@@ -30,7 +30,7 @@ impl Carried {
     }
 
     /// Puts it into the transaction, to be sealed with it.
-    pub fn into(self, transaction: &mut Transaction) {
+    pub fn keep_in(self, transaction: &mut Transaction) {
         transaction.carried = serde_json::to_value(self).ok();
     }
 }

@@ -191,7 +191,7 @@ impl Google {
             nonce: Some(nonce.secret().clone()),
             link_to: None,
         }
-        .into(&mut transaction);
+        .keep_in(&mut transaction);
         (url, transaction)
     }
 

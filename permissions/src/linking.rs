@@ -30,7 +30,7 @@ pub fn start(
     let (authorize_url, mut transaction) = provider.begin(app.now());
     let mut carried = Carried::of(&transaction);
     carried.link_to = Some(user.user_id());
-    carried.into(&mut transaction);
+    carried.keep_in(&mut transaction);
     basic::login::send_to_provider(&app, cookies.as_deref(), authorize_url, transaction)
 }
 
