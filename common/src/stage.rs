@@ -89,12 +89,15 @@ where
     F: Filter + Clone + Send + Sync + 'static,
     F::Extract: warp::Reply,
 {
-    // `.env` first: its RUST_LOG must count when logging starts. (A `.env`
-    // that cannot be read is reported by `start`, which reads it again.)
-    let _ = crate::config::load_dotenv();
+    // `.env` first, and once: its RUST_LOG must count when logging starts,
+    // and every variable read after it sees its values.
+    let dotenv = crate::config::load_dotenv();
     let logging = crate::server::init_logging();
     logging.report_drops();
-    let outcome = start(stage, build).await;
+    let outcome = match dotenv {
+        Ok(()) => start(stage, build).await,
+        Err(unreadable) => Err(unreadable.into()),
+    };
     // Write out what the log still holds before saying anything else.
     drop(logging);
     match outcome {

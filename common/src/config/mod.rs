@@ -41,9 +41,9 @@ pub struct Config {
 pub const MIN_SESSION_SECRET_BYTES: usize = 32;
 
 impl Config {
-    /// Reads `.env` (if present), then the process environment.
+    /// Reads the process environment (to which `run` has added `.env`'s
+    /// variables, see [`load_dotenv`]).
     pub fn from_env() -> Result<Config, ConfigError> {
-        load_dotenv()?;
         Config::from_lookup(|name| std::env::var(name).ok())
     }
 
