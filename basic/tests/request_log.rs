@@ -8,29 +8,9 @@ use std::process::{Command, Stdio};
 
 #[tokio::test]
 async fn the_log_names_the_path_never_the_query() {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_basic"))
-        .env_clear()
-        .env("PORT", port.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_until_listening(port).await;
-    let answer = reqwest::get(format!(
-        "http://127.0.0.1:{port}/auth?code=a-secret-code&state=a-secret-state"
-    ))
-    .await
-    .unwrap();
-    assert_eq!(answer.status(), 400);
-    // SIGTERM: the stage stops gracefully and writes out its log.
-    let stopped = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(stopped.success());
-    let output = child.wait_with_output().unwrap();
-    let log = String::from_utf8_lossy(&output.stderr);
+    let (status, log) =
+        log_of_one_request(None, &[], "/auth?code=a-secret-code&state=a-secret-state").await;
+    assert_eq!(status, 400);
     assert!(
         log.contains("path=\"/auth\"") && log.contains("status=400"),
         "{log}"
@@ -44,31 +24,39 @@ async fn the_log_names_the_path_never_the_query() {
     );
 }
 
-/// The log of a stage started in `dir` (where a `.env` may sit) with these
-/// variables, after one request to `/`.
-async fn log_of_one_request(dir: &std::path::Path, vars: &[(&str, &str)]) -> String {
+/// The status of one request to `path_and_query` and the whole log of the
+/// real `basic` binary, started with only these variables (and in `dir`,
+/// where a `.env` may sit), then stopped with SIGTERM: the stage stops
+/// gracefully and writes out its log.
+async fn log_of_one_request(
+    dir: Option<&std::path::Path>,
+    vars: &[(&str, &str)],
+    path_and_query: &str,
+) -> (u16, String) {
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_basic"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_basic"));
+    command
         .env_clear()
         .envs(vars.iter().copied())
         .env("PORT", port.to_string())
-        .current_dir(dir)
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::piped());
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let child = command.spawn().unwrap();
     wait_until_listening(port).await;
-    let answer = reqwest::get(format!("http://127.0.0.1:{port}/"))
+    let answer = reqwest::get(format!("http://127.0.0.1:{port}{path_and_query}"))
         .await
         .unwrap();
-    assert_eq!(answer.status(), 200);
     let stopped = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(stopped.success());
     let output = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    let log = String::from_utf8_lossy(&output.stderr).into_owned();
+    (answer.status().as_u16(), log)
 }
 
 /// `RUST_LOG` works from a `.env` file as from the environment (the
@@ -79,15 +67,22 @@ async fn rust_log_in_a_dotenv_file_counts() {
     let dir = std::env::temp_dir().join(format!("basic-dotenv-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::remove_file(dir.join(".env")).ok();
-    let by_default = log_of_one_request(&dir, &[]).await;
+    let by_default = log(&dir, &[]).await;
     assert!(by_default.contains("path=\"/\""), "{by_default}");
-    let from_environment = log_of_one_request(&dir, &[("RUST_LOG", "warn")]).await;
+    let from_environment = log(&dir, &[("RUST_LOG", "warn")]).await;
     assert!(
         !from_environment.contains("path=\"/\""),
         "{from_environment}"
     );
     std::fs::write(dir.join(".env"), "RUST_LOG=warn\n").unwrap();
-    let from_dotenv = log_of_one_request(&dir, &[]).await;
+    let from_dotenv = log(&dir, &[]).await;
     std::fs::remove_dir_all(&dir).ok();
     assert!(!from_dotenv.contains("path=\"/\""), "{from_dotenv}");
+}
+
+/// The log of one `GET /` (answered 200) by the stage started in `dir`.
+async fn log(dir: &std::path::Path, vars: &[(&str, &str)]) -> String {
+    let (status, log) = log_of_one_request(Some(dir), vars, "/").await;
+    assert_eq!(status, 200);
+    log
 }
