@@ -17,6 +17,14 @@ pub struct Client {
     pub redirect_uris: Vec<String>,
 }
 
+impl Client {
+    /// Whether `redirect_uri` is one of the client's, by exact string
+    /// equality: no prefix match, no case folding, no normalisation.
+    pub fn registers(&self, redirect_uri: &str) -> bool {
+        self.redirect_uris.iter().any(|r| r == redirect_uri)
+    }
+}
+
 // The secret never reaches a log line through `{:?}`.
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -33,8 +33,8 @@ pub fn authorize(mock: &MockState, personality: Personality, request: &MockReque
         else {
             return personality.unknown_client();
         };
-        // Exact string comparison: no prefix match, no case folding, no
-        // normalisation. Anything looser has leaked codes in the wild.
+        // Exact string comparison (`Client::registers`): anything looser
+        // has leaked codes in the wild.
         match personality.redirect_uri(client, params.get("redirect_uri")) {
             Ok(redirect_uri) => (client.client_id.clone(), redirect_uri),
             Err(page) => return page,

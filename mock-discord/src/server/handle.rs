@@ -329,7 +329,7 @@ impl MockHandle {
 /// Adds `uri` to the redirect URIs of `personality`'s first client.
 fn register(config: &mut MockConfig, personality: Personality, uri: &str) {
     if let Some(first) = personality.clients_mut(config).first_mut() {
-        if !first.redirect_uris.iter().any(|r| r == uri) {
+        if !first.registers(uri) {
             first.redirect_uris.push(uri.to_string());
         }
     }

@@ -26,7 +26,7 @@ pub fn unknown_client() -> Response {
 /// request names none.
 pub fn redirect_uri(client: &Client, sent: Option<&str>) -> Result<String, Response> {
     match sent {
-        Some(sent) if client.redirect_uris.iter().any(|r| r == sent) => Ok(sent.to_string()),
+        Some(sent) if client.registers(sent) => Ok(sent.to_string()),
         Some(_) => Err(error_page(
             StatusCode::BAD_REQUEST,
             "Invalid OAuth2 redirect_uri",

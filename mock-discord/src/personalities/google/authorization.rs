@@ -27,7 +27,7 @@ pub fn unknown_client() -> Response {
 /// Google requires the redirect URI, exactly as registered.
 pub fn redirect_uri(client: &Client, sent: Option<&str>) -> Result<String, Response> {
     match sent {
-        Some(sent) if client.redirect_uris.iter().any(|r| r == sent) => Ok(sent.to_string()),
+        Some(sent) if client.registers(sent) => Ok(sent.to_string()),
         _ => Err(error_page(
             StatusCode::BAD_REQUEST,
             "Access blocked: This app's request is invalid",
