@@ -24,8 +24,8 @@ impl Carried {
     pub fn of(transaction: &Transaction) -> Carried {
         transaction
             .carried
-            .clone()
-            .and_then(|value| serde_json::from_value(value).ok())
+            .as_ref()
+            .and_then(|value| Carried::deserialize(value).ok())
             .unwrap_or_default()
     }
 
