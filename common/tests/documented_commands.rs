@@ -8,14 +8,9 @@
 
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+mod support;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the workspace root")
-        .to_path_buf()
-}
+use support::{docs, root};
 
 /// What cargo knows of a package: its binaries, its test targets, and its
 /// `default-run`.
@@ -152,20 +147,9 @@ fn problem(command: &Command, packages: &BTreeMap<String, Package>) -> Option<St
 #[test]
 fn every_documented_cargo_command_names_targets_that_exist() {
     let packages = packages();
-    let mut docs = vec![
-        root().join("README.md"),
-        root().join("WORKSHOP.md"),
-        root().join("SECURITY.md"),
-    ];
-    docs.extend(
-        packages
-            .keys()
-            .map(|name| root().join(name).join("README.md"))
-            .filter(|readme| readme.exists()),
-    );
     let mut checked = 0;
     let mut broken = Vec::new();
-    for doc in docs {
+    for doc in docs() {
         let text = std::fs::read_to_string(&doc).expect("a doc");
         for (line, command) in commands(&text) {
             checked += 1;

@@ -14,7 +14,10 @@
 //! and inline `#[cfg(test)]` modules do not count.
 
 use std::collections::{BTreeMap, BTreeSet};
+mod support;
+
 use std::path::{Path, PathBuf};
+use support::{docs, root};
 
 const CRATES: &[&str] = &[
     "mock-discord",
@@ -25,13 +28,6 @@ const CRATES: &[&str] = &[
     "workshop",
 ];
 const MAX_LINES: usize = 350;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the workspace root")
-        .to_path_buf()
-}
 
 /// A module path inside a crate: `["personalities", "google", "token"]`.
 type ModPath = Vec<String>;
@@ -563,20 +559,8 @@ fn local_links(markdown: &str) -> Vec<(usize, String)> {
 
 #[test]
 fn every_readme_links_only_files_that_exist() {
-    let mut readmes = vec![
-        root().join("README.md"),
-        root().join("WORKSHOP.md"),
-        root().join("SECURITY.md"),
-        root().join("GLOSSARY.md"),
-    ];
-    readmes.extend(
-        CRATES
-            .iter()
-            .map(|k| root().join(k).join("README.md"))
-            .filter(|readme| readme.exists()),
-    );
     let mut broken = Vec::new();
-    for readme in readmes {
+    for readme in docs() {
         let text = std::fs::read_to_string(&readme).expect("a README");
         let dir = readme.parent().expect("a folder");
         for (line, link) in local_links(&text) {

@@ -2,14 +2,9 @@
 //! every row names files that exist and tests that exist in them. A test
 //! renamed or removed, or a row that names none, fails here.
 
-use std::path::{Path, PathBuf};
+mod support;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the workspace root")
-        .to_path_buf()
-}
+use support::root;
 
 /// The table's rows: (attack, where, proved by).
 fn rows(markdown: &str) -> Vec<(String, String, String)> {
