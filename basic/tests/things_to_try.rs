@@ -3,7 +3,9 @@
 //! `every_step_has_a_test` compares the two lists.
 
 use base64::Engine;
-use common::testing::{assert_things_to_try_are, location, Browser, StageRoutes};
+use common::testing::{
+    assert_readme_routes_served, assert_things_to_try_are, location, Browser, StageRoutes,
+};
 use common::App;
 use mock_discord::config::default_user_id;
 use mock_discord::{Consent, MockDiscord, MockHandle};
@@ -35,6 +37,22 @@ fn detail(response: &http::Response<bytes::Bytes>) -> String {
 #[test]
 fn every_step_has_a_test() {
     assert_things_to_try_are(include_str!("../README.md"), &STEPS);
+}
+
+#[tokio::test]
+async fn every_route_the_readme_names_is_served() {
+    let mock = MockDiscord::builder().spawn().await.unwrap();
+    let mut app = App::for_mock(&mock, REDIRECT);
+    // The README names the labs' page too: serve it, as `LAB=…` does.
+    app.lab = common::lab::LabSwitches::running(&basic::lab::LESSONS[0]);
+    let routes = basic::routes(app);
+    assert_readme_routes_served(
+        "basic/README.md",
+        include_str!("../README.md"),
+        &routes,
+        &mock,
+    )
+    .await;
 }
 
 /// 1. Start a login, do not authorize, and load a forged callback.

@@ -232,3 +232,40 @@ async fn redirect_uris_can_be_registered_at_run_time() {
     mock.register_redirect_uri("http://127.0.0.1:7777/auth");
     assert_eq!(http().get(&url).send().await.unwrap().status(), 302);
 }
+
+/// The routes reader the stages' READMEs are checked with (std only, so
+/// the mock reads it without depending on the stages' plumbing).
+#[path = "../../common/src/testing/documented.rs"]
+#[allow(dead_code)]
+mod documented;
+
+/// Every route this README names on the mock is served: as Discord, or
+/// under the Google issuer. (Addresses on port 5000 are the stages' own
+/// callbacks, checked by the stages.)
+#[tokio::test]
+async fn every_route_the_readme_names_is_served() {
+    let mock = mock().await;
+    let google = mock.google_issuer();
+    let routes = documented::named_routes(include_str!("../README.md"))
+        .into_iter()
+        .filter(|route| route.port != Some(5000))
+        .collect();
+    documented::assert_named_routes_served("mock-discord/README.md", routes, |method, path| {
+        let urls = [
+            format!("{}{path}", mock.base_url()),
+            format!("{google}{path}"),
+        ];
+        async move {
+            let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+            for url in urls {
+                let answer = http().request(method.clone(), url).send().await;
+                let status = answer.expect("the mock answers").status().as_u16();
+                if status != 404 {
+                    return status;
+                }
+            }
+            404
+        }
+    })
+    .await;
+}

@@ -3,7 +3,7 @@
 
 mod support;
 
-use common::testing::assert_things_to_try_are;
+use common::testing::{assert_readme_routes_served, assert_things_to_try_are};
 use std::process::Command;
 use support::*;
 
@@ -26,6 +26,23 @@ const GOOGLE_ALAN: &str = "117390284017345821903";
 #[test]
 fn every_step_has_a_test() {
     assert_things_to_try_are(include_str!("../README.md"), &STEPS);
+}
+
+#[tokio::test]
+async fn every_route_the_readme_names_is_served() {
+    let mock = mock().await;
+    let (_, db) = database(Backend::Sqlite).await;
+    let mut app = common::App::for_mock(&mock, REDIRECT);
+    // The README names the labs' page too: serve it, as `LAB=…` does.
+    app.lab = common::lab::LabSwitches::running(&permissions::lab::LESSONS[0]);
+    let routes = stage(&google_state_of(app, &mock, db).await);
+    assert_readme_routes_served(
+        "permissions/README.md",
+        include_str!("../README.md"),
+        &routes,
+        &mock,
+    )
+    .await;
 }
 
 #[tokio::test]

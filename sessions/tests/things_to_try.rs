@@ -4,7 +4,7 @@
 
 mod support;
 
-use common::testing::assert_things_to_try_are;
+use common::testing::{assert_readme_routes_served, assert_things_to_try_are};
 use support::*;
 
 /// The steps' titles, in the README's order.
@@ -18,6 +18,22 @@ const STEPS: [&str; 4] = [
 #[test]
 fn every_step_has_a_test() {
     assert_things_to_try_are(include_str!("../README.md"), &STEPS);
+}
+
+#[tokio::test]
+async fn every_route_the_readme_names_is_served() {
+    let mock = mock().await;
+    let mut app = common::App::for_mock(&mock, REDIRECT);
+    // The README names the labs' page too: serve it, as `LAB=…` does.
+    app.lab = common::lab::LabSwitches::running(&sessions::lab::LESSONS[0]);
+    let routes = sessions::routes(app);
+    assert_readme_routes_served(
+        "sessions/README.md",
+        include_str!("../README.md"),
+        &routes,
+        &mock,
+    )
+    .await;
 }
 
 /// 1. One character of the session cookie changed: 401.

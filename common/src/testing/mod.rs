@@ -2,6 +2,7 @@
 //! `warp::test` that keeps cookies (this file), and beside it:
 //!
 //! * [`transcript`]: a flow written down, its random values redacted;
+//! * [`documented`]: the routes a README names, each checked as served;
 //! * [`labs`]: driving a lab's page as its buttons would;
 //! * [`scripted_provider`] and [`hostile_input`]: a provider that answers
 //!   what a test scripts, and the generators of bad input the property
@@ -13,6 +14,7 @@
 pub mod bench;
 #[cfg(feature = "chromium")]
 pub mod chromium;
+pub mod documented;
 pub mod hostile_input;
 pub mod labs;
 pub mod processes;
@@ -25,7 +27,7 @@ pub use transcript::{Body, Redactor, Transcript};
 use crate::problem::Answer;
 use bytes::Bytes;
 use http::Response;
-use mock_discord::{submit_consent, Consent};
+use mock_discord::{submit_consent, Consent, MockHandle};
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use warp::{Filter, Reply};
@@ -231,6 +233,46 @@ pub fn query_param(url: &str, name: &str) -> Option<String> {
     url.query_pairs()
         .find(|(n, _)| n == name)
         .map(|(_, v)| v.into_owned())
+}
+
+/// Fails, with file and line, unless each route a stage's README names is
+/// served offline: by the stage's `routes`, or else by the `mock` the
+/// stage logs in with, as Discord or under its Google issuer (an answer
+/// other than 404 from any).
+pub async fn assert_readme_routes_served<F: StageRoutes>(
+    file: &str,
+    readme: &str,
+    routes: &F,
+    mock: &MockHandle,
+) {
+    let client = reqwest::Client::new();
+    let named = documented::named_routes(readme);
+    documented::assert_named_routes_served(file, named, |method, path| {
+        let client = client.clone();
+        let url = format!("{}{path}", mock.base_url());
+        let google = mock.google_issuer();
+        async move {
+            let stage = warp::test::request()
+                .method(method)
+                .path(&path)
+                .reply(routes)
+                .await;
+            if stage.status() != 404 {
+                return stage.status().as_u16();
+            }
+            // At the mock: Discord's paths, or Google's under its issuer.
+            let method = http::Method::from_bytes(method.as_bytes()).expect("a method");
+            for url in [url, format!("{google}{path}")] {
+                let mock = client.request(method.clone(), url).send().await;
+                let status = mock.expect("the mock answers").status().as_u16();
+                if status != 404 {
+                    return status;
+                }
+            }
+            404
+        }
+    })
+    .await;
 }
 
 /// Fails unless a README's "Things to try" steps are, in order, `tested`:

@@ -42,7 +42,7 @@ struct Args {
     /// ...or after this many seconds, whichever comes first.
     #[arg(long, default_value_t = 60)]
     seconds: u64,
-    /// Measure the mock alone: authorize, token, /users/@me.
+    /// Measure the mock alone: authorize, token, /api/v10/users/@me.
     #[arg(long)]
     mock_only: bool,
     /// Where a login starts (stage 3: `/login/discord`).
@@ -104,7 +104,7 @@ async fn main() -> ExitCode {
             .unwrap_or(0.0)
     };
     let what = if args.mock_only {
-        "the mock's share of a login (authorize, token, /users/@me)"
+        "the mock's share of a login (authorize, token, /api/v10/users/@me)"
     } else {
         "logins"
     };
