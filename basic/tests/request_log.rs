@@ -1,7 +1,7 @@
-//! The request log, as `cargo run -p basic` writes it: a line per
-//! request, with the path but never the query string (on `/auth` it holds
-//! the code and the state), and no colour codes when stderr is not a
-//! terminal.
+//! What `cargo run -p basic` writes: the start-up banner the root README
+//! shows, and the request log, a line per request, with the path but never
+//! the query string (on `/auth` it holds the code and the state), and no
+//! colour codes when stderr is not a terminal.
 
 use common::testing::{free_port, wait_until_listening};
 use std::process::{Command, Stdio};
@@ -22,6 +22,47 @@ async fn the_log_names_the_path_never_the_query() {
         !log.contains('\u{1b}'),
         "colour codes off a terminal:\n{log}"
     );
+}
+
+/// The banner the root README's Quick start shows is what the binary
+/// prints, its addresses those of a run on the default ports.
+#[tokio::test]
+async fn the_readme_shows_the_banner_the_binary_prints() {
+    let readme = include_str!("../../README.md");
+    let shown = common::testing::documented::shown_runs(readme)
+        .into_iter()
+        .find(|run| run.package == "basic" && run.args.is_empty())
+        .expect("README.md shows `cargo run -p basic` with its banner");
+    let port = free_port();
+    // Started away from the workspace, so that no `.env` of the reader's
+    // counts; SIGTERM then stops it gracefully, its banner written out.
+    let child = Command::new(env!("CARGO_BIN_EXE_basic"))
+        .env_clear()
+        .env("PORT", port.to_string())
+        .current_dir(std::env::temp_dir())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until_listening(port).await;
+    let stopped = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    let banner = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    // The mock takes another port when 5001 is busy (other tests run);
+    // the README shows the defaults.
+    let mock = banner
+        .split("runs in this process at http://127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('.').next())
+        .expect("the banner gives the mock's address");
+    let banner = banner
+        .replace(&format!("127.0.0.1:{mock}"), "127.0.0.1:5001")
+        .replace(&format!("127.0.0.1:{port}"), "127.0.0.1:5000");
+    // The blank line that ends the banner is not shown.
+    snapbox::assert_data_eq!(format!("{}\n", banner.trim_end()), shown.output);
 }
 
 /// The status of one request to `path_and_query` and the whole log of the

@@ -269,3 +269,23 @@ async fn every_route_the_readme_names_is_served() {
     })
     .await;
 }
+
+/// Each command this README shows with its output prints that output.
+#[test]
+fn the_readme_shows_what_the_binary_prints() {
+    let runs = documented::shown_runs(include_str!("../README.md"));
+    assert!(!runs.is_empty(), "the README shows no command's output");
+    for run in runs {
+        assert_eq!(run.package, "mock-discord", "README.md:{}", run.line);
+        eprintln!("README.md:{}: {:?}", run.line, run.args);
+        snapbox::cmd::Command::new(env!("CARGO_BIN_EXE_mock-discord"))
+            .args(&run.args)
+            // clap shows a variable's value in the help when it is set.
+            .env_remove("MOCK_DISCORD_HOST")
+            .env_remove("MOCK_DISCORD_PORT")
+            .env_remove("MOCK_DISCORD_RATE_LIMIT")
+            .assert()
+            .success()
+            .stdout_eq(run.output);
+    }
+}

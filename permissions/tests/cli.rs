@@ -83,3 +83,28 @@ async fn the_command_line_lists_grants_and_revokes(backend: Backend) {
 }
 
 on_both_databases!(the_command_line_lists_grants_and_revokes);
+
+/// The routes and outputs reader the READMEs are checked with.
+use common::testing::documented::shown_runs;
+
+/// README.md's "Administration" commands, run in order after Nelly's first
+/// login, print what the README shows.
+#[tokio::test]
+async fn the_readme_shows_what_the_command_line_prints() {
+    let (url, db) = database(Backend::Sqlite).await;
+    let mock = mock().await;
+    let state = state(&mock, db);
+    logged_in_browser(stage(&state), &NELLY).await;
+    let runs = shown_runs(include_str!("../README.md"));
+    assert!(runs.len() >= 3, "the README shows {} commands", runs.len());
+    for run in runs {
+        assert_eq!(run.package, "permissions", "README.md:{}", run.line);
+        eprintln!("README.md:{}: {:?}", run.line, run.args);
+        snapbox::cmd::Command::new(env!("CARGO_BIN_EXE_permissions"))
+            .args(&run.args)
+            .env("DATABASE_URL", &url)
+            .assert()
+            .success()
+            .stdout_eq(run.output);
+    }
+}

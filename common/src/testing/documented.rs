@@ -1,6 +1,7 @@
-//! The routes a document names, so that a test can check that each one is
-//! served: a README that sends a reader to a path the stage does not
-//! serve is a broken promise.
+//! What a document promises, read so that a test can hold it: the routes
+//! it names (each must be served: a README that sends a reader to a path
+//! the stage does not serve is a broken promise), and the commands it
+//! shows with their output (each must print that output).
 //!
 //! A route is a path in code (between backticks, or in a code block) that
 //! begins a word, a method (`GET /login`) or the address of a stage or of
@@ -148,6 +149,51 @@ where
     );
 }
 
+/// A `cargo run` a document shows with its output, in a ```` ```console ````
+/// block: a `$ cargo run -p PACKAGE [-- ARGS]` line, then what it prints
+/// (to be compared with snapbox, so `...` and `[..]` are wildcards).
+#[derive(Debug, PartialEq)]
+pub struct ShownRun {
+    /// The line of the `$` command, counting from 1.
+    pub line: usize,
+    pub package: String,
+    pub args: Vec<String>,
+    pub output: String,
+}
+
+/// Every `cargo run` shown with its output, in order.
+pub fn shown_runs(markdown: &str) -> Vec<ShownRun> {
+    let mut runs: Vec<ShownRun> = Vec::new();
+    let mut in_console = false;
+    for (n, line) in markdown.lines().enumerate() {
+        let fence = line.trim_start().starts_with("```");
+        if fence {
+            in_console = !in_console && line.trim_start() == "```console";
+            continue;
+        }
+        if !in_console {
+            continue;
+        }
+        if let Some(command) = line.strip_prefix("$ cargo run -p ") {
+            let (package, args) = command.split_once(" -- ").unwrap_or((command, ""));
+            runs.push(ShownRun {
+                line: n + 1,
+                package: package.trim().to_string(),
+                args: args.split_whitespace().map(str::to_string).collect(),
+                output: String::new(),
+            });
+        } else if let Some(run) = runs.last_mut() {
+            run.output.push_str(line);
+            run.output.push('\n');
+        }
+    }
+    // A blank line before the next command is the document's, not output.
+    for run in &mut runs {
+        run.output = format!("{}\n", run.output.trim_end());
+    }
+    runs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +203,18 @@ mod tests {
             .into_iter()
             .map(|r| (r.method, r.path))
             .collect()
+    }
+
+    #[test]
+    fn shown_runs_are_read_from_console_blocks_only() {
+        let markdown = "```sh\n$ cargo run -p a\n```\n```console\n$ cargo run -p b -- users\nada\n\n$ cargo run -p b -- grant x y\ngranted\n```\n";
+        let runs = shown_runs(markdown);
+        assert_eq!(runs.len(), 2, "{runs:?}");
+        assert_eq!((runs[0].line, runs[0].package.as_str()), (5, "b"));
+        assert_eq!(runs[0].args, ["users"]);
+        assert_eq!(runs[0].output, "ada\n");
+        assert_eq!(runs[1].args, ["grant", "x", "y"]);
+        assert_eq!(runs[1].output, "granted\n");
     }
 
     #[test]
