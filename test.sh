@@ -3,6 +3,7 @@
 # then runs every test of the workspace, offline.
 #
 # * The real-browser tests drive Debian's Chromium through ChromeDriver.
+# * "The flow by hand" (mock-discord/README.md) runs with curl and openssl.
 # * Stage 3's tests run against SQLite and PostgreSQL: a private
 #   PostgreSQL server (Debian's `postgresql` package) is started on a free
 #   port in a temporary directory for the run, and stopped at the end.
@@ -18,6 +19,10 @@ source scripts/setup.sh
 missing=()
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
 [ -x "${CHROMEDRIVER:-/usr/bin/chromedriver}" ] || missing+=(chromium-driver)
+# The mock's README walks through the flow by hand with curl and openssl,
+# and a test runs those commands as written.
+command -v curl >/dev/null || missing+=(curl)
+command -v openssl >/dev/null || missing+=(openssl)
 need "${missing[@]}"
 start_postgres
 
