@@ -10,6 +10,19 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// How far ahead of this clock a time another instance wrote may be:
+/// two servers' clocks differ by a little.
+pub const MAX_SKEW_SECS: u64 = 60;
+
+/// Was `then` written further in the future of `now` than [`MAX_SKEW_SECS`]?
+/// Such a time came from a clock that has since gone back: an offline
+/// stage restarted after its mock's clock was moved forward, or a server
+/// whose clock was wrong. Trusting it would make a session's age zero for
+/// as long as that clock was ahead, so a session stamped so is over.
+pub fn from_the_future(then: u64, now: u64) -> bool {
+    then > now.saturating_add(MAX_SKEW_SECS)
+}
+
 /// Anything that can say the time in Unix seconds.
 pub trait TimeSource: Send + Sync + 'static {
     fn now_secs(&self) -> u64;
@@ -75,5 +88,12 @@ mod tests {
     fn a_clock_reads_its_source() {
         assert_eq!(Clock::from_source(Fixed(42)).now(), 42);
         assert!(Clock::wall().now() > 1_700_000_000);
+    }
+
+    #[test]
+    fn a_time_beyond_the_skew_is_from_the_future() {
+        assert!(!from_the_future(1_060, 1_000));
+        assert!(from_the_future(1_061, 1_000));
+        assert!(!from_the_future(u64::MAX, u64::MAX));
     }
 }

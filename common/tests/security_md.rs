@@ -46,6 +46,7 @@ fn every_attack_has_a_row_naming_files_and_tests_that_exist() {
         "Session fixation",
         "Cookie theft",
         "Cookie replay",
+        "Session stamped in the future",
         "Clickjacking",
         "through logs",
         "through `Referer`",

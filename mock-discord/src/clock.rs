@@ -58,10 +58,6 @@ impl Clock {
     pub fn offset(&self) -> Duration {
         Duration::from_millis(self.offset_ms.load(Ordering::Relaxed))
     }
-
-    pub(crate) fn reset(&self) {
-        self.offset_ms.store(0, Ordering::Relaxed);
-    }
 }
 
 /// Formats epoch seconds as Discord does in `GET /oauth2/@me`'s `expires`:

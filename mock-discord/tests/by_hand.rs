@@ -86,7 +86,11 @@ fn the_flow_by_hand_runs_as_written() {
         script.push_str(&block.replace("127.0.0.1:5001", &format!("127.0.0.1:{port}")));
         script.push_str(&format!("echo '@@ step {n} done'\n"));
     }
-    let output = Command::new("bash").arg("-c").arg(&script).output().unwrap();
+    let output = Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stdout}\n{stderr}");
@@ -98,7 +102,11 @@ fn the_flow_by_hand_runs_as_written() {
 
     let challenge = shown[0].trim().strip_prefix("challenge: ").unwrap_or("");
     assert_eq!(challenge.len(), 43, "a SHA-256 in base64url: {}", shown[0]);
-    assert!(shown[1].contains("code_challenge_method=S256"), "{}", shown[1]);
+    assert!(
+        shown[1].contains("code_challenge_method=S256"),
+        "{}",
+        shown[1]
+    );
     assert!(
         shown[2].starts_with("http://127.0.0.1:5000/auth?code=")
             && shown[2].contains("state matches"),

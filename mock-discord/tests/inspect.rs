@@ -79,6 +79,25 @@ async fn requests_json_and_reset() {
     assert!(mock.requests().is_empty());
 }
 
+/// A reset forgets what was issued, not how far the clock was moved: a
+/// stage beside the mock shares that clock, and a rewind would leave its
+/// sessions stamped in the future.
+#[tokio::test]
+async fn a_reset_never_turns_the_clock_back() {
+    let mock = mock().await;
+    mock.advance_clock(std::time::Duration::from_secs(3600));
+    let before = mock.clock().now_secs();
+    let reset = http()
+        .post(format!("{}/__mock/reset", mock.base_url()))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status(), StatusCode::OK);
+    assert_eq!(mock.clock().offset().as_secs(), 3600);
+    assert!(mock.clock().now_secs() >= before);
+}
+
 #[tokio::test]
 async fn the_clock_route_moves_time() {
     let mock = mock().await;

@@ -42,9 +42,13 @@ impl SessionRow {
         self.permissions.iter().any(|p| p == permission)
     }
 
-    /// Past its absolute or its idle timeout at `now`?
+    /// Past its absolute or its idle timeout at `now`, or last seen in the
+    /// future ([`common::clock::from_the_future`]: its timeouts were then
+    /// counted from a clock that has since gone back)?
     pub fn is_over(&self, now: u64) -> bool {
-        now >= self.expires_at || now >= self.idle_expires_at
+        now >= self.expires_at
+            || now >= self.idle_expires_at
+            || common::clock::from_the_future(self.last_seen_at, now)
     }
 }
 

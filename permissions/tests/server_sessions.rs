@@ -128,6 +128,23 @@ async fn the_absolute_timeout_ends_even_a_busy_session(backend: Backend) {
     assert!(texts(&db, "SELECT id_hash FROM sessions").await.is_empty());
 }
 
+/// A row last seen in the future was timed by a clock that has since gone
+/// back (an offline stage restarted after its mock's clock was moved a
+/// century on): its timeouts would not strike for a century, so it is over.
+async fn a_session_last_seen_in_the_future_is_over(backend: Backend) {
+    let ahead = mock().await;
+    ahead.advance_clock(mock_discord::clock::MAX_OFFSET);
+    let (_, db) = database(backend).await;
+    let mut browser = logged_in_browser(stage(&state(&ahead, db.clone())), &GRACE).await;
+    assert_eq!(browser.get("/privileged").await.status(), 200);
+
+    let restarted = mock().await;
+    let session = browser.cookie("session").unwrap().to_string();
+    let mut browser = support::browser(stage(&state(&restarted, db)));
+    browser.set_cookie("session", Some(&session));
+    assert_eq!(browser.get("/privileged").await.status(), 401);
+}
+
 async fn last_seen_is_written_at_most_once_a_minute(backend: Backend) {
     let mock = mock().await;
     let (_, db) = database(backend).await;
@@ -288,6 +305,7 @@ on_both_databases!(
     logging_in_again_replaces_any_session_the_browser_had,
     the_idle_timeout_ends_an_unused_session,
     the_absolute_timeout_ends_even_a_busy_session,
+    a_session_last_seen_in_the_future_is_over,
     last_seen_is_written_at_most_once_a_minute,
     logout_everywhere_ends_every_session_of_the_user,
     changes_in_the_database_count_on_the_next_request,

@@ -86,9 +86,12 @@ impl Session {
         Session::new(tokens, self.user_name, now)
     }
 
-    /// Has this cookie outlived [`SESSION_LIFETIME`]?
+    /// Has this cookie outlived [`SESSION_LIFETIME`]? A cookie issued in
+    /// the future counts as over: its age would read as zero until that
+    /// time came ([`common::clock::from_the_future`]).
     pub fn is_over(&self, now: u64) -> bool {
-        now.saturating_sub(self.issued_at) >= SESSION_LIFETIME.as_secs()
+        common::clock::from_the_future(self.issued_at, now)
+            || now.saturating_sub(self.issued_at) >= SESSION_LIFETIME.as_secs()
     }
 
     /// The session in this request's cookies. A missing, tampered,

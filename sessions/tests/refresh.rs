@@ -122,6 +122,28 @@ async fn a_cookie_past_its_lifetime_is_refused_by_the_server() {
     assert_eq!(refreshes(&mock), 0, "an over-age session is not refreshed");
 }
 
+/// A cookie issued in the future, by a clock that has since gone back (an
+/// offline stage restarted after its mock's clock was moved a century on,
+/// with the same `SESSION_SECRET`), is over: its age would otherwise read
+/// as zero for a hundred years.
+#[tokio::test]
+async fn a_cookie_issued_in_the_future_is_refused() {
+    let ahead = mock().await;
+    ahead.advance_clock(mock_discord::clock::MAX_OFFSET);
+    let app = common::App::for_mock(&ahead, REDIRECT);
+    let keys = app.keys.clone();
+    let mut browser = logged_in_browser(sessions::routes(app), &NELLY).await;
+    assert_eq!(browser.get("/privileged").await.status(), 200);
+
+    let restarted = mock().await;
+    let mut app = common::App::for_mock(&restarted, REDIRECT);
+    app.keys = keys;
+    let session = browser.cookie("session").unwrap().to_string();
+    let mut browser = common::testing::Browser::new(sessions::routes(app));
+    browser.set_cookie("session", Some(&session));
+    assert_eq!(browser.get("/privileged").await.status(), 401);
+}
+
 /// A refresh response without `refresh_token` keeps the old one (RFC 6749
 /// §6): the next expiry refreshes again instead of logging the user out.
 #[tokio::test]

@@ -272,7 +272,8 @@ impl MockHandle {
         }
     }
 
-    /// Forgets every code, token, consent and recorded request.
+    /// Forgets every code, token, consent and recorded request. The clock
+    /// stays where it is: time never goes back.
     pub fn reset(&self) {
         self.state.reset();
     }
