@@ -4,7 +4,7 @@
 //! * [`request`]: strict parsing of a request's query, form and headers.
 //! * [`authorize`]: the authorization endpoint, `GET` and `POST`: the
 //!   client and its redirect URI first, then the personality's rules
-//!   ([`authorization_request`]), then the person.
+//!   ([`authorization_request`], with its [`scope`]), then the person.
 //! * [`consent`]: the consent form, bound to the browser ([`browsers`]) by
 //!   a single-use CSRF token.
 //! * [`authorization_response`]: back to the client with a code (or an
@@ -29,5 +29,6 @@ pub mod grants;
 pub mod pkce;
 pub mod reply;
 pub mod request;
+pub mod scope;
 pub mod secrets;
 pub mod signing_keys;

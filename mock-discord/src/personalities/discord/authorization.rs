@@ -9,6 +9,7 @@ use crate::oauth::authorization_request::{
 };
 use crate::oauth::reply::error_page;
 use crate::oauth::request::Params;
+use crate::oauth::scope::{self, ScopeProblem};
 use crate::personalities::discord::scopes;
 use askama::Template;
 use http::StatusCode;
@@ -62,10 +63,15 @@ pub fn validate(
     let Some(scope) = params.get("scope") else {
         return Err(refuse("invalid_scope", "Missing \"scope\" in request."));
     };
-    let scopes = scopes::parse(scope);
-    if let Some(unknown) = scopes.iter().find(|s| !scopes::is_known(s)) {
-        return Err(refuse("invalid_scope", format!("Invalid scope: {unknown}")));
-    }
+    let scopes = match scope::parse(scope, scopes::KNOWN_SCOPES) {
+        Ok(scopes) => scopes,
+        Err(ScopeProblem::Unknown(unknown)) => {
+            return Err(refuse("invalid_scope", format!("Invalid scope: {unknown}")))
+        }
+        Err(ScopeProblem::TooMany) => {
+            return Err(refuse("invalid_scope", ScopeProblem::too_many()))
+        }
+    };
     if !scopes.iter().any(|s| s == "identify") {
         return Err(refuse(
             "invalid_scope",

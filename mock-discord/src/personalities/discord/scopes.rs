@@ -51,19 +51,3 @@ pub fn describe(scope: &str) -> String {
         other => format!("Use the \u{201c}{other}\u{201d} permission"),
     }
 }
-
-/// Splits a space-separated `scope` parameter (RFC 6749 §3.3), keeping the
-/// order and dropping repeats.
-pub fn parse(scope: &str) -> Vec<String> {
-    let mut scopes: Vec<String> = Vec::new();
-    for s in scope.split(' ').filter(|s| !s.is_empty()) {
-        if !scopes.iter().any(|known| known == s) {
-            scopes.push(s.to_string());
-        }
-    }
-    scopes
-}
-
-pub fn is_known(scope: &str) -> bool {
-    KNOWN_SCOPES.contains(&scope)
-}

@@ -7,7 +7,7 @@ use crate::oauth::grants::{RedeemError, TokenKind};
 use crate::oauth::pkce::PkceCheck;
 use crate::oauth::reply::{invalid_grant, invalid_request, json, no_store, oauth_error};
 use crate::oauth::request::{MockRequest, Params};
-use crate::personalities::discord::scopes;
+use crate::oauth::scope;
 use crate::state::{MockState, Store};
 use http::StatusCode;
 use serde::Serialize;
@@ -119,7 +119,8 @@ fn refresh(mock: &MockState, params: &Params, client_id: &str) -> Response {
             .grant(id)
             .map(|g| g.scopes.clone())
             .unwrap_or_default();
-        if scopes::parse(scope).iter().any(|s| !granted.contains(s)) {
+        let granted: Vec<&str> = granted.iter().map(String::as_str).collect();
+        if scope::parse(scope, &granted).is_err() {
             return oauth_error(
                 StatusCode::BAD_REQUEST,
                 "invalid_scope",

@@ -9,6 +9,7 @@ use crate::oauth::authorization_request::{
 };
 use crate::oauth::reply::error_page;
 use crate::oauth::request::Params;
+use crate::oauth::scope::{self, ScopeProblem};
 use askama::Template;
 use http::StatusCode;
 use warp::reply::Response;
@@ -49,19 +50,18 @@ pub fn validate(
             "Only response_type=code is supported.",
         ));
     }
-    let scopes: Vec<String> = params
-        .get("scope")
-        .unwrap_or_default()
-        .split(' ')
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
-    if scopes.iter().any(|s| !SCOPES.contains(&s.as_str())) {
-        return Err(refuse(
-            "invalid_scope",
-            "Some requested scopes were invalid.",
-        ));
-    }
+    let scopes = match scope::parse(params.get("scope").unwrap_or_default(), SCOPES) {
+        Ok(scopes) => scopes,
+        Err(ScopeProblem::Unknown(_)) => {
+            return Err(refuse(
+                "invalid_scope",
+                "Some requested scopes were invalid.",
+            ))
+        }
+        Err(ScopeProblem::TooMany) => {
+            return Err(refuse("invalid_scope", ScopeProblem::too_many()))
+        }
+    };
     if !scopes.iter().any(|s| s == "openid") {
         return Err(refuse("invalid_scope", "Missing the openid scope."));
     }
