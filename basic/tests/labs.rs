@@ -139,6 +139,38 @@ async fn another_site_cannot_switch_a_defence() {
     assert!(!app.lab.is_on(common::lab::Defence::State));
 }
 
+/// DNS rebinding: a page at `evil.example:5000` whose name now points at
+/// 127.0.0.1 is "same origin" with the lab. Its `Host` still names it, and
+/// the lab neither shows itself (its links carry whole codes) nor switches.
+#[tokio::test]
+async fn a_rebound_page_can_neither_read_nor_switch_the_lab() {
+    let (_mock, app) = lab_app(Lab::NoState).await;
+    let mut browser = Browser::new(basic::routes(app.clone()));
+    let rebound = ("host", "evil.example:5000");
+    let page = browser.request("GET", "/__lab", &[rebound]).await;
+    assert_eq!(page.status(), 403);
+    let switched = browser
+        .send(
+            "POST",
+            "/__lab/defences",
+            &[
+                rebound,
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("sec-fetch-site", "same-origin"),
+                ("origin", "http://evil.example:5000"),
+            ],
+            "defence=state&on=true",
+        )
+        .await;
+    assert_eq!(switched.status(), 403);
+    assert!(
+        !app.lab.is_on(common::lab::Defence::State),
+        "still as the lab set it"
+    );
+    let at_home = browser.request("GET", "/__lab", &[]).await;
+    assert_eq!(at_home.status(), 200);
+}
+
 #[test]
 fn a_lab_with_real_credentials_does_not_start() {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_basic"))

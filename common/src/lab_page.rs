@@ -16,9 +16,11 @@
 //!
 //! With no lab running, every route is a 404. The POSTs are control
 //! routes, like the mock's `/__mock`: they are taken only from the lab's
-//! own page ([`own_page_only`]).
+//! own page, and every lab route answers only at this machine's own address
+//! (both in [`crate::lab_guard`]).
 
 use crate::lab::{Defence, Lab, LabSwitches};
+use crate::lab_guard::{local_host_only, own_page_only};
 use crate::problem::{Answer, Problem};
 use askama::Template;
 use http::StatusCode;
@@ -200,44 +202,6 @@ struct Play {
     step: String,
 }
 
-/// A guard for the lab's control routes: a browser's request is taken only
-/// from the lab's own page, so that another site cannot switch a defence
-/// off in the room's browsers. `Sec-Fetch-Site` decides when the browser
-/// sends it (it must say `same-origin`); `Origin` otherwise (it must be
-/// ours). A request with neither (curl, a test) is not a browser's, and
-/// cannot carry another site's intent. Stricter than stage 2's cross-site
-/// check, which also takes `none` (a typed URL): nobody types a POST.
-///
-/// (`Sec-Fetch-Site` comes first because our pages send `Referrer-Policy:
-/// no-referrer`, and with it a browser's form POST says `Origin: null`.)
-pub fn own_page_only(
-    public_origin: Arc<str>,
-) -> impl Filter<Extract = (), Error = Rejection> + Clone {
-    warp::header::optional::<String>("sec-fetch-site")
-        .and(warp::header::optional::<String>("origin"))
-        .map(
-            move |site: Option<String>, origin: Option<String>| match (site, origin) {
-                (Some(site), _) => site == "same-origin",
-                (None, Some(origin)) => *origin == *public_origin,
-                (None, None) => true,
-            },
-        )
-        // A header that is not even text: refused like a foreign one.
-        .or(warp::any().map(|| false))
-        .unify()
-        .and_then(|from_our_page: bool| async move {
-            if from_our_page {
-                Ok(())
-            } else {
-                Err(warp::reject::custom(Problem::new(
-                    StatusCode::FORBIDDEN,
-                    "Cross-site lab switch refused: use the lab's own page",
-                )))
-            }
-        })
-        .untuple_one()
-}
-
 /// The lab page's routes, for a stage whose pages live at `public_origin`.
 pub fn routes<S: LabScript>(
     switches: LabSwitches,
@@ -245,13 +209,16 @@ pub fn routes<S: LabScript>(
     script: S,
 ) -> impl Filter<Extract = (Answer,), Error = Rejection> + Clone {
     let with = move || crate::filters::with((switches.clone(), script.clone()));
+    let local = local_host_only(&public_origin);
     let show = warp::path!("__lab")
         .and(warp::get())
+        .and(local.clone())
         .and(with())
         .map(|(switches, script): (LabSwitches, S)| page(&switches, &script, None));
     let switch = warp::path!("__lab" / "defences")
         .and(warp::post())
-        .and(own_page_only(public_origin.clone()))
+        .and(local.clone())
+        .and(own_page_only())
         .and(warp::body::content_length_limit(1024))
         .and(warp::body::form())
         .and(with())
@@ -269,7 +236,8 @@ pub fn routes<S: LabScript>(
         });
     let play = warp::path!("__lab" / "attack")
         .and(warp::post())
-        .and(own_page_only(public_origin))
+        .and(local.clone())
+        .and(own_page_only())
         .and(warp::body::content_length_limit(1024))
         .and(warp::body::form())
         .and(crate::filters::cookie_header())
@@ -283,6 +251,7 @@ pub fn routes<S: LabScript>(
         );
     let follow = warp::path!("__lab" / "link" / String)
         .and(warp::get())
+        .and(local)
         .and(with())
         .map(
             |name: String, (switches, script): (LabSwitches, S)| -> Answer {
@@ -297,42 +266,4 @@ pub fn routes<S: LabScript>(
             },
         );
     show.or(switch).unify().or(play).unify().or(follow).unify()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::own_page_only;
-    use warp::Filter;
-
-    #[tokio::test]
-    async fn the_lab_takes_changes_from_its_own_page_only() {
-        let ours = "http://127.0.0.1:5000";
-        let guard = own_page_only(ours.into())
-            .map(|| "taken")
-            .recover(|_| async { Ok::<_, std::convert::Infallible>("refused") });
-        let cases: [(&[(&str, &str)], &str); 8] = [
-            (&[], "taken"),
-            (
-                &[("sec-fetch-site", "same-origin"), ("origin", "null")],
-                "taken",
-            ),
-            (&[("origin", ours)], "taken"),
-            (&[("sec-fetch-site", "same-site")], "refused"),
-            (
-                &[("sec-fetch-site", "cross-site"), ("origin", ours)],
-                "refused",
-            ),
-            (&[("sec-fetch-site", "none")], "refused"),
-            (&[("origin", "http://evil.example")], "refused"),
-            (&[("origin", "null")], "refused"),
-        ];
-        for (headers, expected) in cases {
-            let mut request = warp::test::request().method("POST");
-            for (name, value) in headers {
-                request = request.header(*name, *value);
-            }
-            let answer = request.reply(&guard).await;
-            assert_eq!(answer.body(), expected, "{headers:?}");
-        }
-    }
 }

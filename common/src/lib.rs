@@ -16,8 +16,9 @@
 //! * [`cookie_keys`]: the key that seals cookies, and their `Secure` flag.
 //! * [`clock`]: the time every expiry is checked against.
 //! * [`upstream`]: the one strict HTTP client that talks to the provider.
-//! * [`lab`], [`lab_banner`], [`lab_page`]: `LAB=<name>`, the attack
-//!   labs: their switches, their banners, and their page at `/__lab`.
+//! * [`lab`], [`lab_banner`], [`lab_page`], [`lab_guard`]: `LAB=<name>`,
+//!   the attack labs: their switches, their banners, their page at
+//!   `/__lab`, and who may reach it.
 //! * [`flow_report`]: the stage's decisions (state compared, session
 //!   opened…), told to the mock's live inspector in offline mode.
 //! * [`problem`]: every failure as a status and `{"detail": "…"}`, and
@@ -38,6 +39,7 @@ pub mod flow_report;
 pub mod headers;
 pub mod lab;
 pub mod lab_banner;
+pub mod lab_guard;
 pub mod lab_page;
 pub mod offline;
 pub mod problem;

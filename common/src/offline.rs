@@ -20,6 +20,13 @@ pub const MOCK_PORT: u16 = 5001;
 /// Starts the mock on 127.0.0.1:5001 (or any free port if that one is
 /// taken), with the stage's callback URLs registered: Discord's, and for
 /// stage 3, Google's.
+///
+/// The mock runs on a runtime of its own, on a thread of its own, rather
+/// than on the stage's workers. The mock serves anyone who reaches
+/// 127.0.0.1:5001, so a request that makes it work hard (or a bug that
+/// blocks it) would otherwise stall the stage's workers too, and take the
+/// stage down with it. On its own thread it can stall only itself, and
+/// the stage keeps answering: one more thread is the whole cost.
 pub async fn start_mock(
     redirect_uris: &[String],
     google_redirect_uris: &[String],
@@ -32,16 +39,46 @@ pub async fn start_mock(
         builder = builder.google_redirect_uri(uri.clone());
     }
     let preferred = SocketAddr::from(([127, 0, 0, 1], MOCK_PORT));
-    let listener = match tokio::net::TcpListener::bind(preferred).await {
-        Ok(listener) => listener,
-        Err(_) => {
-            let any = SocketAddr::from(([127, 0, 0, 1], 0));
-            tokio::net::TcpListener::bind(any)
-                .await
-                .map_err(|source| StartError::Bind { addr: any, source })?
-        }
-    };
-    builder.spawn_on(listener)
+    let any = SocketAddr::from(([127, 0, 0, 1], 0));
+    let listener = std::net::TcpListener::bind(preferred)
+        .or_else(|_| std::net::TcpListener::bind(any))
+        .and_then(|listener| listener.set_nonblocking(true).map(|()| listener))
+        .map_err(|source| StartError::Bind { addr: any, source })?;
+    let (started, handle) = tokio::sync::oneshot::channel();
+    let runs = std::thread::Builder::new()
+        .name("mock-discord".into())
+        .spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            let runtime = match runtime {
+                Ok(runtime) => runtime,
+                Err(source) => {
+                    let _ = started.send(Err(StartError::Bind { addr: any, source }));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                let spawned = tokio::net::TcpListener::from_std(listener)
+                    .map_err(|source| StartError::Bind { addr: any, source })
+                    .and_then(|listener| builder.spawn_on(listener));
+                let serving = spawned.is_ok();
+                let _ = started.send(spawned);
+                if serving {
+                    // Serve for as long as the stage's process lives.
+                    std::future::pending::<()>().await;
+                }
+            });
+        });
+    if let Err(source) = runs {
+        return Err(StartError::Bind { addr: any, source });
+    }
+    handle.await.unwrap_or_else(|_| {
+        Err(StartError::Bind {
+            addr: any,
+            source: std::io::Error::other("the mock's thread ended before it started"),
+        })
+    })
 }
 
 /// The id of one of the embedded mock's users (`"ada.lovelace"`), for what
@@ -144,5 +181,36 @@ impl FlowObserver for mock_discord::AppNotes {
             },
             opens_login: decision.opens_login,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::start_mock;
+    use std::io::{Read, Write};
+    use std::time::Duration;
+
+    /// The stage's runtime here has one thread, and the test blocks it:
+    /// were the mock on that runtime, it could not answer, and the read
+    /// would time out.
+    #[tokio::test(flavor = "current_thread")]
+    async fn the_mock_answers_while_the_stages_runtime_is_blocked() {
+        let mock = start_mock(&[], &[]).await.expect("the mock starts");
+        let mut stream = std::net::TcpStream::connect(mock.addr()).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream
+            .write_all(
+                b"GET /.well-known/oauth-authorization-server HTTP/1.1\r\n\
+                  Host: 127.0.0.1\r\nConnection: close\r\n\r\n",
+            )
+            .unwrap();
+        let mut answer = String::new();
+        let read = stream.read_to_string(&mut answer);
+        assert!(
+            read.is_ok() && answer.starts_with("HTTP/1.1 200"),
+            "{read:?}: {answer}"
+        );
     }
 }

@@ -8,7 +8,9 @@ use crate::control::journal::Journal;
 use crate::inspector::timeline::Timeline;
 use crate::inspector::watchers::Watchers;
 use crate::oauth::authorization_request::AuthorizeRequest;
-use crate::oauth::browsers::{PendingConsent, Remembered, MAX_REMEMBERED_BROWSERS};
+use crate::oauth::browsers::{
+    PendingConsent, Remembered, MAX_PENDING_CONSENTS, MAX_REMEMBERED_BROWSERS,
+};
 use crate::oauth::codes::IssuedCode;
 use crate::oauth::grants::Grants;
 use crate::oauth::secrets::SecretSource;
@@ -185,14 +187,22 @@ impl Store {
         remembered.last_used = self.writes;
     }
 
-    /// Forgets the least recently used half of the remembered browsers. Done
-    /// in bulk so that its cost, a sort, is paid once per 5,000 new ones.
+    /// Forgets the least recently used half of the remembered browsers.
     fn forget_least_recent_browsers(&mut self) {
-        let mut uses: Vec<u64> = self.remembered.values().map(|r| r.last_used).collect();
-        let middle = uses.len() / 2;
-        let (_, cutoff, _) = uses.select_nth_unstable(middle);
-        let cutoff = *cutoff;
-        self.remembered.retain(|_, r| r.last_used > cutoff);
+        keep_newest_half(&mut self.remembered, |r| r.last_used);
+    }
+
+    /// Holds a consent page's request until the person answers, under
+    /// `csrf_token`. At [`MAX_PENDING_CONSENTS`], the expired ones go, then
+    /// if need be the older half.
+    pub fn hold_pending(&mut self, csrf_token: String, pending: PendingConsent, now_ms: u64) {
+        if self.pending.len() >= MAX_PENDING_CONSENTS {
+            self.pending.retain(|_, p| p.expires_at_ms > now_ms);
+        }
+        if self.pending.len() >= MAX_PENDING_CONSENTS {
+            keep_newest_half(&mut self.pending, |p| p.expires_at_ms);
+        }
+        self.pending.insert(csrf_token, pending);
     }
 
     /// The user `browser` already approved this request as, if any.
@@ -227,9 +237,49 @@ impl Store {
     }
 }
 
+/// Keeps the newer half of `map` by `age` (a larger one is newer). Done in
+/// bulk, so that its cost (a selection, linear) is paid once per half a
+/// table's worth of new entries.
+fn keep_newest_half<V>(map: &mut HashMap<String, V>, age: impl Fn(&V) -> u64) {
+    let mut ages: Vec<u64> = map.values().map(&age).collect();
+    if ages.is_empty() {
+        return;
+    }
+    let middle = ages.len() / 2;
+    let (_, cutoff, _) = ages.select_nth_unstable(middle);
+    let cutoff = *cutoff;
+    map.retain(|_, v| age(v) > cutoff);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pending_consents_stay_bounded_and_the_recent_ones_stay() {
+        let mut store = Store::new(Some(1));
+        let pending = |expires_at_ms: u64| PendingConsent {
+            request: crate::oauth::authorization_request::AuthorizeRequest {
+                client_id: "client".into(),
+                redirect_uri: "http://127.0.0.1:5000/auth".into(),
+                scopes: vec!["identify".into()],
+                state: Some("s".repeat(1000)),
+                code_challenge: None,
+                prompt_none: false,
+                nonce: None,
+            },
+            browser: "browser".into(),
+            expires_at_ms,
+            personality: crate::personalities::Personality::Discord,
+        };
+        for n in 0..(5 * MAX_PENDING_CONSENTS as u64) {
+            store.hold_pending(format!("token-{n}"), pending(1_000_000 + n), n);
+        }
+        assert!(store.pending.len() <= MAX_PENDING_CONSENTS);
+        let newest = format!("token-{}", 5 * MAX_PENDING_CONSENTS - 1);
+        assert!(store.pending.contains_key(&newest));
+        assert!(!store.pending.contains_key("token-0"));
+    }
 
     #[test]
     fn remembered_browsers_stay_bounded_and_the_recent_ones_stay() {

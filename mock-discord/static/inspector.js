@@ -89,6 +89,8 @@
       "  " + (check.challenge || "(none sent)"),
     ];
     box.appendChild(element("pre", null, shown.join("\n")));
+    box.appendChild(element("p", null,
+      "Each is shown cut (anyone reading this page could otherwise mint a code for a login under way); the mock compared them whole."));
     box.appendChild(element("p", "verdict", check.matches
       ? "Equal: only the browser that started this login could send this verifier."
       : "Not equal: the code is refused (invalid_grant)."));

@@ -365,6 +365,66 @@ async fn control_routes_refuse_what_another_site_can_send() {
     assert_eq!(own_page.status(), StatusCode::OK);
 }
 
+/// DNS rebinding: a page at `evil.example:PORT` points its name at
+/// 127.0.0.1, and its scripts reach the mock as "same origin". Only `Host`
+/// (and `Origin`) still name the attacker: the control routes then read
+/// nothing and change nothing.
+#[tokio::test]
+async fn control_routes_refuse_a_rebound_host() {
+    let mock = mock().await;
+    login(&mock, &NELLY, "identify").await;
+    let port = mock.addr().port();
+    let rebound = format!("evil.example:{port}");
+    let read = http()
+        .get(format!("{}/__mock/requests", mock.base_url()))
+        .header("host", &rebound)
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::FORBIDDEN);
+    assert!(read
+        .text()
+        .await
+        .unwrap()
+        .contains("127.0.0.1 or localhost"));
+    let url = format!("{}/__mock/reset", mock.base_url());
+    let reset = |host: String, origin: String| {
+        let url = url.clone();
+        async move {
+            http()
+                .post(url)
+                .header("host", host)
+                .header("origin", origin)
+                .header("sec-fetch-site", "same-origin")
+                .header("content-type", "application/json")
+                .body("{}")
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let evil_origin = format!("http://{rebound}");
+    assert_eq!(
+        reset(rebound.clone(), evil_origin.clone()).await,
+        StatusCode::FORBIDDEN
+    );
+    // The right Host, but the page's origin is the attacker's.
+    let ours = format!("127.0.0.1:{port}");
+    assert_eq!(
+        reset(ours.clone(), evil_origin).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(mock.requests().len(), 3, "nothing was reset");
+    // The inspector's own page, at either loopback name.
+    let at_localhost = format!("localhost:{port}");
+    assert_eq!(
+        reset(at_localhost.clone(), format!("http://{at_localhost}")).await,
+        StatusCode::OK
+    );
+}
+
 /// `{"seconds": 18446744073709551}` once overflowed the clock, and every
 /// later request panicked in a debug build.
 #[tokio::test]

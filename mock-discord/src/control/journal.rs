@@ -9,7 +9,12 @@ use crate::oauth::secrets::shorten;
 use serde::Serialize;
 use std::collections::VecDeque;
 
-/// Parameters whose values are secrets.
+/// Parameters whose values are secrets. `state`, `code_challenge` and
+/// `nonce` travel in the browser's URL, but only this login's browser
+/// should know them: whoever reads them off the inspector (on a projector)
+/// while a login is under way can start a login of their own with them,
+/// and the victim's browser would accept the code it yields (a login
+/// CSRF, or their identity linked to the victim's account).
 const SECRET_PARAMS: &[&str] = &[
     "code",
     "client_secret",
@@ -18,11 +23,20 @@ const SECRET_PARAMS: &[&str] = &[
     "access_token",
     "refresh_token",
     "csrf_token",
+    "state",
+    "code_challenge",
+    "nonce",
 ];
 
 /// The journal keeps the most recent exchanges only, so that a benchmark or
 /// a long-running mock does not grow without bound.
 pub const JOURNAL_CAPACITY: usize = 1000;
+
+/// Each kept value (a path, a parameter, a redirect) is cut to this many
+/// characters: the capacity bounds the count, and this the size, so that
+/// requests with 60 KB values, repeated, cannot fill the memory of the
+/// process an offline stage shares.
+pub const MAX_KEPT_CHARS: usize = 200;
 
 /// One request and the status it got.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -51,7 +65,7 @@ impl Exchange {
             .into_iter()
             .flatten()
         {
-            params.extend(found.iter().map(|(n, v)| (n.to_string(), redact(n, v))));
+            params.extend(found.iter().map(|(n, v)| (kept(n), redact(n, v))));
         }
         let authorization =
             request
@@ -63,11 +77,11 @@ impl Exchange {
         Exchange {
             seq: 0,
             method: request.method.to_string(),
-            path: request.path.clone(),
+            path: kept(&request.path),
             status,
             params,
             authorization,
-            location: location.map(redact_url),
+            location: location.map(|l| kept(&redact_url(l))),
         }
     }
 
@@ -110,7 +124,15 @@ fn redact(name: &str, value: &str) -> String {
     if SECRET_PARAMS.contains(&name) {
         shorten(value)
     } else {
-        value.to_string()
+        kept(value)
+    }
+}
+
+/// `value`, or its first [`MAX_KEPT_CHARS`] characters and `…`.
+fn kept(value: &str) -> String {
+    match value.char_indices().nth(MAX_KEPT_CHARS) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_string(),
     }
 }
 
@@ -149,10 +171,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn long_values_are_kept_cut() {
+        let long = "é".repeat(3 * MAX_KEPT_CHARS);
+        let cut = kept(&long);
+        assert_eq!(cut.chars().count(), MAX_KEPT_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(kept("short"), "short");
+        assert_eq!(redact("redirect_uri", &long), cut);
+        assert_eq!(redact("state", &long), "éééé…");
+        let location = format!("http://a/cb?error_description={}", "x".repeat(1000));
+        assert_eq!(
+            kept(&redact_url(&location)).chars().count(),
+            MAX_KEPT_CHARS + 1
+        );
+    }
+
+    #[test]
     fn locations_lose_their_codes() {
         assert_eq!(
             redact_url("http://a/cb?code=abcdefgh&state=xyz"),
-            "http://a/cb?code=abcd…&state=xyz"
+            "http://a/cb?code=abcd…&state=xyz…"
         );
     }
 }

@@ -6,9 +6,12 @@
 //! * [`faults`]: "the next N requests to this endpoint fail this way".
 //! * [`journal`]: every exchange, secrets shortened, for tests and
 //!   `GET /__mock/requests`.
+//! * [`local_host`]: these routes answer only at this machine's own
+//!   address (no DNS rebinding), a rule the stages' lab pages share.
 //!
 //! None of it exists on Discord or Google.
 
 pub mod faults;
 pub mod journal;
+pub mod local_host;
 pub mod routes;

@@ -4,6 +4,7 @@
 
 use crate::clock::{TooFar, MAX_OFFSET};
 use crate::control::faults::FaultRule;
+use crate::control::local_host;
 use crate::inspector::page as inspector;
 use crate::oauth::reply::{api_error, json};
 use crate::oauth::request::MockRequest;
@@ -28,8 +29,11 @@ struct AdvanceClock {
 /// answers, and only from a request that does not say it came from another
 /// site.
 pub fn control(mock: &MockState, request: &MockRequest, rest: &str) -> Response {
+    if let Some(refusal) = refuse_foreign_host(mock, request) {
+        return refusal;
+    }
     if request.method == Method::POST {
-        if let Some(refusal) = refuse_foreign_change(mock, request) {
+        if let Some(refusal) = refuse_foreign_change(request) {
             return refusal;
         }
     }
@@ -39,17 +43,30 @@ pub fn control(mock: &MockState, request: &MockRequest, rest: &str) -> Response 
         (Method::GET, "/inspector.css") => inspector::style(),
         (Method::GET, "/events") => inspector::events(mock),
         (Method::GET, "/steps") => inspector::steps(mock),
-        (Method::GET, "/requests") => json(StatusCode::OK, &mock.store().journal.exchanges()),
+        (Method::GET, "/requests") => {
+            // Copied under the lock, written out after it is released:
+            // other requests never wait on serialization.
+            let exchanges = mock.store().journal.exchanges();
+            json(StatusCode::OK, &exchanges)
+        }
         (Method::POST, "/reset") => {
             mock.reset();
             json(StatusCode::OK, &serde_json::json!({}))
         }
-        (Method::GET, "/faults") => json(StatusCode::OK, &mock.store().faults.pending()),
+        (Method::GET, "/faults") => {
+            let pending = mock.store().faults.pending().to_vec();
+            json(StatusCode::OK, &pending)
+        }
         (Method::POST, "/faults") => match serde_json::from_slice::<FaultRule>(&request.body) {
             Ok(rule) => {
                 let mut store = mock.store();
-                match store.faults.add(rule) {
-                    Ok(()) => json(StatusCode::OK, &store.faults.pending()),
+                let added = store
+                    .faults
+                    .add(rule)
+                    .map(|()| store.faults.pending().to_vec());
+                drop(store);
+                match added {
+                    Ok(pending) => json(StatusCode::OK, &pending),
                     Err(problem) => invalid_value(&problem),
                 }
             }
@@ -78,9 +95,29 @@ pub fn control(mock: &MockState, request: &MockRequest, rest: &str) -> Response 
     }
 }
 
+/// Refuses (403) a request whose `Host` is not this machine's own address
+/// and port: a page that rebound its name to 127.0.0.1 would otherwise be
+/// "same origin" with these routes, able to read the journal and to reset
+/// the mock ([`local_host`]).
+fn refuse_foreign_host(mock: &MockState, request: &MockRequest) -> Option<Response> {
+    let port = url::Url::parse(&mock.issuer)
+        .ok()
+        .and_then(|issuer| issuer.port_or_known_default());
+    let host = request.header("host").unwrap_or_default();
+    let ours = port.is_some_and(|port| local_host::is_local_host(host, port));
+    (!ours).then(|| {
+        api_error(
+            StatusCode::FORBIDDEN,
+            "The mock's control routes answer only at 127.0.0.1 or localhost, on its own port",
+            0,
+        )
+    })
+}
+
 /// Why a change to the mock is refused, if it is: not JSON (415), or sent
-/// by another site (403).
-fn refuse_foreign_change(mock: &MockState, request: &MockRequest) -> Option<Response> {
+/// by another site (403). `Origin`, when a browser sends one, must be this
+/// server's own, even when `Sec-Fetch-Site` says `same-origin`.
+fn refuse_foreign_change(request: &MockRequest) -> Option<Response> {
     if request.media_type() != "application/json" {
         return Some(api_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -88,13 +125,16 @@ fn refuse_foreign_change(mock: &MockState, request: &MockRequest) -> Option<Resp
             0,
         ));
     }
-    let other_site = match request.header("sec-fetch-site") {
-        // same-origin: the inspector's own page. none: typed, or curl.
-        Some(site) => !matches!(site, "same-origin" | "none"),
-        None => request
-            .header("origin")
-            .is_some_and(|origin| origin != mock.issuer.trim_end_matches('/')),
-    };
+    let own_origin = local_host::origin_of(request.header("host").unwrap_or_default());
+    let foreign_origin = request
+        .header("origin")
+        .is_some_and(|origin| origin != own_origin);
+    let other_site = foreign_origin
+        || match request.header("sec-fetch-site") {
+            // same-origin: the inspector's own page. none: typed, or curl.
+            Some(site) => !matches!(site, "same-origin" | "none"),
+            None => false,
+        };
     // A header that is not text at all is as suspect as a foreign one.
     let unreadable = ["sec-fetch-site", "origin"]
         .iter()

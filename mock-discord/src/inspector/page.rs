@@ -80,7 +80,9 @@ fn asset(body: &'static str, content_type: &'static str) -> Response {
 }
 
 pub fn steps(mock: &MockState) -> Response {
-    json(StatusCode::OK, &mock.store().timeline.steps())
+    // Copied under the lock, written out after it is released.
+    let steps = mock.store().timeline.steps();
+    json(StatusCode::OK, &steps)
 }
 
 /// The event stream: `step` events (JSON, with the step's `seq` as event

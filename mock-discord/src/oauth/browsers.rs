@@ -43,6 +43,12 @@ pub struct Remembered {
     pub last_used: u64,
 }
 
+/// How many consent pages may wait for an answer at once. Each holds its
+/// authorization request (a `state` may be 60 KB), so past this the older
+/// half is forgotten, expired ones first: those pages answer "expired", as
+/// after their ten minutes.
+pub const MAX_PENDING_CONSENTS: usize = 1_000;
+
 /// How many browsers' approvals the mock remembers. Past this, the least
 /// recently used half is forgotten: those browsers just see the consent
 /// page again, as after clearing their cookies.

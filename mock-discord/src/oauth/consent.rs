@@ -41,15 +41,13 @@ pub fn hold_for_consent(
         _ => (store.secrets.token(), true),
     };
     let csrf_token = store.secrets.token();
-    store.pending.insert(
-        csrf_token.clone(),
-        PendingConsent {
-            request: authorization,
-            browser: browser.clone(),
-            expires_at_ms: now_ms.saturating_add(CONSENT_LIFETIME.as_millis() as u64),
-            personality,
-        },
-    );
+    let pending = PendingConsent {
+        request: authorization,
+        browser: browser.clone(),
+        expires_at_ms: now_ms.saturating_add(CONSENT_LIFETIME.as_millis() as u64),
+        personality,
+    };
+    store.hold_pending(csrf_token.clone(), pending, now_ms);
     store.tick(now_ms);
     HeldForConsent {
         csrf_token,

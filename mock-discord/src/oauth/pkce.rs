@@ -26,15 +26,17 @@ pub fn is_pkce_string(value: &str) -> bool {
 
 /// The PKCE check as the token endpoint made it (RFC 7636 §4.6): the
 /// verifier's SHA-256, base64url-encoded, against the challenge the
-/// authorization request carried. The verifier itself is kept shortened;
-/// the challenge was public all along (it travelled in the browser's URL).
+/// authorization request carried. Each is kept shortened, as the journal
+/// keeps the challenge (a challenge read off the inspector while its login
+/// is under way lets a reader mint a code the victim's browser accepts);
+/// `matches` says what the whole values did.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PkceCheck {
     /// `abcd…`, or `None` if the token request carried no verifier.
     pub verifier: Option<String>,
-    /// `BASE64URL(SHA256(verifier))`, when there was a verifier.
+    /// `BASE64URL(SHA256(verifier))`, shortened, when there was a verifier.
     pub computed: Option<String>,
-    /// The challenge stored with the code, if the login sent one.
+    /// The challenge stored with the code, shortened, if the login sent one.
     pub challenge: Option<String>,
     pub matches: bool,
 }
@@ -56,8 +58,8 @@ impl PkceCheck {
         };
         PkceCheck {
             verifier: verifier.map(shorten),
-            computed,
-            challenge: challenge.map(str::to_string),
+            computed: computed.as_deref().map(shorten),
+            challenge: challenge.map(shorten),
             matches,
         }
     }
@@ -90,7 +92,8 @@ mod tests {
     fn the_pkce_check_follows_rfc_7636() {
         let right = PkceCheck::of(Some(CHALLENGE), Some(VERIFIER));
         assert!(right.matches);
-        assert_eq!(right.computed.as_deref(), Some(CHALLENGE));
+        assert_eq!(right.computed, Some(shorten(CHALLENGE)));
+        assert_eq!(right.challenge, right.computed);
         assert_eq!(right.verifier.as_deref(), Some("dBjf…"));
         let wrong = VERIFIER.replace('k', "l");
         assert!(!PkceCheck::of(Some(CHALLENGE), Some(&wrong)).matches);
