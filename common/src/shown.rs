@@ -15,6 +15,13 @@ pub fn clip(text: &str) -> String {
     clip_to(text, MAX_SHOWN)
 }
 
+/// `text` whole, its control characters escaped: what a terminal shows of
+/// a name a provider chose (an escape sequence in it could otherwise clear
+/// the screen or forge a line).
+pub fn escaped(text: &str) -> String {
+    clip_to(text, usize::MAX)
+}
+
 /// `text`, at most `max` characters of it: what a lab's page shows of a
 /// code or a token (its first four).
 pub fn clip_to(text: &str, max: usize) -> String {

@@ -11,6 +11,7 @@ use crate::db::{describe, Db};
 use crate::settings::Settings;
 use crate::users;
 use clap::Subcommand;
+use common::shown::escaped;
 use std::process::ExitCode;
 
 #[derive(Subcommand, Debug)]
@@ -61,7 +62,7 @@ async fn execute(command: Command) -> Result<String, String> {
                 let identities: Vec<String> = user
                     .identities
                     .iter()
-                    .map(|i| format!("{}:{}", i.provider, i.subject))
+                    .map(|i| format!("{}:{}", escaped(&i.provider), escaped(&i.subject)))
                     .collect();
                 let permissions = if user.permissions.is_empty() {
                     "-".to_string()
@@ -71,7 +72,8 @@ async fn execute(command: Command) -> Result<String, String> {
                 out += &format!(
                     "{}\t{}\t{}\t{}\n",
                     user.id,
-                    user.display_name,
+                    // Chosen at the provider: printed, never obeyed.
+                    escaped(&user.display_name),
                     identities.join(" "),
                     permissions
                 );

@@ -71,6 +71,14 @@ pub async fn unlink(
     subject: String,
     user: CurrentUser,
 ) -> Answer {
+    let (Some(provider), Some(subject)) = (
+        users::decode_segment(&provider),
+        users::decode_segment(&subject),
+    ) else {
+        return Err(Problem::bad_request(
+            "The identity in the path is not percent-encoded UTF-8.",
+        ));
+    };
     match users::unlink(&app.db, user.user_id(), &provider, &subject).await? {
         Unlinked::Removed => Ok(common::respond::see_other("/")),
         Unlinked::NotTheirs => Err(Problem::new(

@@ -84,6 +84,27 @@ async fn the_command_line_lists_grants_and_revokes(backend: Backend) {
 
 on_both_databases!(the_command_line_lists_grants_and_revokes);
 
+/// A display name is chosen at the provider: an escape sequence or a tab
+/// and newline in it are printed escaped, never obeyed, so that `users`
+/// cannot clear the terminal or forge a line.
+#[tokio::test]
+async fn users_prints_provider_chosen_names_escaped() {
+    let (url, db) = database(Backend::Sqlite).await;
+    let mock = mock().await;
+    let state = state(&mock, db.clone());
+    logged_in_browser(stage(&state), &NELLY).await;
+    sqlx::query("UPDATE users SET display_name = $1")
+        .bind("Evil\u{1b}[2J\tname\nforged\t1\t-")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let (code, out, err) = permissions(&url, &["users"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert_eq!(out.lines().count(), 1, "{out:?}");
+    assert!(out.contains("Evil\\u{1b}[2J\\tname\\nforged"), "{out:?}");
+}
+
 /// The routes and outputs reader the READMEs are checked with.
 use common::testing::documented::shown_runs;
 
