@@ -48,6 +48,7 @@ fn every_attack_has_a_row_naming_files_and_tests_that_exist() {
         "Cookie replay",
         "Session stamped in the future",
         "DNS rebinding",
+        "A database read or changed",
         "Login CSRF from the inspector",
         "Exhausting the embedded mock",
         "Clickjacking",

@@ -8,7 +8,7 @@
 
 use crate::db::{column, unavailable, Db};
 use crate::session_id::SessionId;
-use crate::token_seal::TokenSeal;
+use crate::token_seal::{SealedFor, TokenSeal};
 use crate::users::seconds;
 use basic::tokens::Tokens;
 use common::Problem;
@@ -85,7 +85,14 @@ pub async fn create(
     .bind(&id_hash)
     .bind(user_id)
     .bind(provider)
-    .bind(seal.seal(tokens, &id_hash))
+    .bind(seal.seal(
+        tokens,
+        SealedFor {
+            row: &id_hash,
+            provider,
+            user_id,
+        },
+    ))
     .bind(seconds(access_expires_at))
     .bind(seconds(now))
     .bind(after(now, timeouts.idle))
@@ -174,18 +181,23 @@ async fn provider_tokens(
     seal: &TokenSeal,
     id_hash: &str,
 ) -> Result<Option<HeldTokens>, Problem> {
-    let row = sqlx::query("SELECT provider, sealed_tokens FROM sessions WHERE id_hash = $1")
-        .bind(id_hash)
-        .fetch_optional(&db.pool)
-        .await
-        .map_err(unavailable)?;
+    let row =
+        sqlx::query("SELECT provider, user_id, sealed_tokens FROM sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(unavailable)?;
     let Some(row) = row else {
         return Ok(None);
     };
     let provider: String = column(&row, "provider")?;
-    Ok(seal
-        .open(&column::<String>(&row, "sealed_tokens")?, id_hash)
-        .map(|tokens| HeldTokens { provider, tokens }))
+    let sealed_for = SealedFor {
+        row: id_hash,
+        provider: &provider,
+        user_id: column(&row, "user_id")?,
+    };
+    let tokens = seal.open(&column::<String>(&row, "sealed_tokens")?, sealed_for);
+    Ok(tokens.map(|tokens| HeldTokens { provider, tokens }))
 }
 
 /// Records activity: moves the idle expiry, at most once a minute.
@@ -234,7 +246,12 @@ pub async fn delete_all_of(
     for row in &rows {
         let id_hash: String = column(row, "id_hash")?;
         let provider: String = column(row, "provider")?;
-        if let Some(opened) = seal.open(&column::<String>(row, "sealed_tokens")?, &id_hash) {
+        let sealed_for = SealedFor {
+            row: &id_hash,
+            provider: &provider,
+            user_id,
+        };
+        if let Some(opened) = seal.open(&column::<String>(row, "sealed_tokens")?, sealed_for) {
             tokens.push(HeldTokens {
                 provider,
                 tokens: opened,
@@ -281,7 +298,14 @@ pub async fn store_refreshed(
          token_version = token_version + 1, refreshing_until = NULL \
          WHERE id_hash = $3 AND token_version = $4",
     )
-    .bind(seal.seal(tokens, &session.id_hash))
+    .bind(seal.seal(
+        tokens,
+        SealedFor {
+            row: &session.id_hash,
+            provider: &session.provider,
+            user_id: session.user_id,
+        },
+    ))
     .bind(seconds(access_expires_at))
     .bind(&session.id_hash)
     .bind(session.token_version)

@@ -145,6 +145,36 @@ async fn a_session_last_seen_in_the_future_is_over(backend: Backend) {
     assert_eq!(browser.get("/privileged").await.status(), 401);
 }
 
+/// Sealed tokens open only for their row, provider and user. A row whose
+/// provider was changed (tokens written for Discord would go to Google's
+/// endpoints), and a corrupted row shorter than a nonce, both end the
+/// session at its next refresh: a 401, no request to any provider, and
+/// never a panic.
+async fn tokens_that_do_not_open_end_the_session(backend: Backend) {
+    for spoil in [
+        "UPDATE sessions SET provider = 'google'",
+        "UPDATE sessions SET sealed_tokens = 'AAAA'",
+    ] {
+        let mock = mock().await;
+        let (_, db) = database(backend).await;
+        let state = state_with_google(&mock, db.clone()).await;
+        let mut browser = logged_in_browser(stage(&state), &GRACE).await;
+        sqlx::query(spoil).execute(&db.pool).await.unwrap();
+        // The access token expires now: the next request refreshes (well
+        // inside the idle timeout, which moving the clock would pass).
+        sqlx::query("UPDATE sessions SET access_expires_at = $1")
+            .bind(mock.clock().now_secs() as i64)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let response = browser.get("/privileged").await;
+        assert_eq!(response.status(), 401, "{spoil}");
+        assert_eq!(refreshes(&mock), 0, "{spoil}");
+        assert!(mock.requests_to("/google/token").is_empty(), "{spoil}");
+        assert!(texts(&db, "SELECT id_hash FROM sessions").await.is_empty());
+    }
+}
+
 async fn last_seen_is_written_at_most_once_a_minute(backend: Backend) {
     let mock = mock().await;
     let (_, db) = database(backend).await;
@@ -306,6 +336,7 @@ on_both_databases!(
     the_idle_timeout_ends_an_unused_session,
     the_absolute_timeout_ends_even_a_busy_session,
     a_session_last_seen_in_the_future_is_over,
+    tokens_that_do_not_open_end_the_session,
     last_seen_is_written_at_most_once_a_minute,
     logout_everywhere_ends_every_session_of_the_user,
     changes_in_the_database_count_on_the_next_request,
