@@ -49,6 +49,7 @@ fn every_attack_has_a_row_naming_files_and_tests_that_exist() {
         "Session stamped in the future",
         "DNS rebinding",
         "A database read or changed",
+        "Abandoned sessions keep live grants",
         "Login CSRF from the inspector",
         "Exhausting the embedded mock",
         "Clickjacking",

@@ -76,6 +76,7 @@ async fn main() -> ExitCode {
         }
         banner.push(format!("Google: {} (discovered).", google.issuer));
         let app = PermissionsApp::new(app, db, &settings, offline, Some(google));
+        tokio::spawn(permissions::logout::keep_sweeping(app.clone()));
         Ok(Built {
             routes: permissions::routes(app),
             banner,

@@ -97,11 +97,38 @@ async fn the_idle_timeout_ends_an_unused_session(backend: Backend) {
         mock.advance_clock(Duration::from_secs(25 * MINUTE));
         assert_eq!(browser.get("/privileged").await.status(), 200);
     }
-    // Left alone for 31 minutes, it does.
+    // Left alone for 31 minutes, it does, and its grant is revoked at
+    // the provider (its tokens were live there).
     mock.advance_clock(Duration::from_secs(31 * MINUTE));
     let response = browser.get("/privileged").await;
     assert_eq!(response.status(), 401);
     assert!(browser.cookie("session").is_none(), "the cookie is deleted");
+    assert_eq!(revocations(&mock), 1);
+}
+
+fn revocations(mock: &mock_discord::MockHandle) -> usize {
+    mock.requests_to("/api/oauth2/token/revoke").len()
+}
+
+/// A session nobody comes back for: the sweep ends it past its timeout,
+/// and revokes its grant; its sealed refresh token does not stay in the
+/// database for ever.
+async fn the_sweep_ends_abandoned_sessions_and_revokes_them(backend: Backend) {
+    let mock = mock().await;
+    let (_, db) = database(backend).await;
+    let state = state(&mock, db.clone());
+    logged_in_browser(stage(&state), &GRACE).await;
+    logged_in_browser(stage(&state), &ADA).await;
+    assert_eq!(
+        permissions::logout::sweep(&state).await.unwrap(),
+        0,
+        "none over"
+    );
+    mock.advance_clock(Duration::from_secs(31 * MINUTE));
+    assert_eq!(permissions::logout::sweep(&state).await.unwrap(), 2);
+    assert!(texts(&db, "SELECT id_hash FROM sessions").await.is_empty());
+    assert_eq!(revocations(&mock), 2);
+    assert_eq!(permissions::logout::sweep(&state).await.unwrap(), 0);
 }
 
 async fn the_absolute_timeout_ends_even_a_busy_session(backend: Backend) {
@@ -334,6 +361,7 @@ on_both_databases!(
     the_cookie_holds_a_random_id_and_the_database_its_hash,
     logging_in_again_replaces_any_session_the_browser_had,
     the_idle_timeout_ends_an_unused_session,
+    the_sweep_ends_abandoned_sessions_and_revokes_them,
     the_absolute_timeout_ends_even_a_busy_session,
     a_session_last_seen_in_the_future_is_over,
     tokens_that_do_not_open_end_the_session,

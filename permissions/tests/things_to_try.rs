@@ -130,6 +130,8 @@ async fn step_5_let_the_session_idle() {
         .unwrap();
     assert!(moved.status().is_success());
     assert_eq!(browser.get("/users/me").await.status(), 401);
+    // The grant revoked at the mock, as the README says the inspector shows.
+    assert_eq!(mock.requests_to("/api/oauth2/token/revoke").len(), 1);
 }
 
 #[tokio::test]
