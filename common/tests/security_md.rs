@@ -50,6 +50,7 @@ fn every_attack_has_a_row_naming_files_and_tests_that_exist() {
         "DNS rebinding",
         "A database read or changed",
         "Abandoned sessions keep live grants",
+        "Offline grants reach online mode",
         "Login CSRF from the inspector",
         "Exhausting the embedded mock",
         "Clickjacking",

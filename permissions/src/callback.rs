@@ -60,7 +60,7 @@ pub async fn auth(
         // gets a new id.
         if let Some(old) = &old_session {
             if let Some(held) = store::delete(&app.db, &app.seal, &old.hash()).await? {
-                crate::logout::revoke(&app, &held).await;
+                crate::ending::revoke(&app, &held).await;
             }
         }
         let access_expires_at = sessions::refresh::access_expires_at(&tokens, now);

@@ -118,7 +118,7 @@ async fn find(db: &Db, identity: &str) -> Result<i64, String> {
         .split_once(':')
         .filter(|(p, s)| !p.is_empty() && !s.is_empty())
         .ok_or_else(|| {
-            format!("{identity:?} is not provider:subject (e.g. discord:613425648685547541)")
+            format!("{identity:?} is not provider:subject (for example discord:123, as `users` lists them)")
         })?;
     users::find_by_identity(db, provider, subject)
         .await

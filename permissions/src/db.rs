@@ -3,8 +3,11 @@
 //! with `$1`-style parameters, which both databases understand; no value is
 //! ever pasted into SQL text.
 //!
-//! The schema is one migration (`migrations/0001_schema.sql`), built into
-//! the program and run at start-up.
+//! The schema is `migrations/0001_schema.sql`, and after it
+//! `0002_database_mode.sql`, which records the mode that made a database
+//! (added later, as a migration of its own, so that databases made before
+//! it keep their data). Both are built into the program and run at
+//! start-up.
 
 use common::Problem;
 use http::StatusCode;

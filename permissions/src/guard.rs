@@ -95,7 +95,7 @@ pub(crate) async fn check(
     let now = app.now();
     if session.is_over(now) {
         // Its tokens are live at the provider: revoked, not just dropped.
-        crate::logout::end(app, &session.id_hash).await?;
+        crate::ending::end(app, &session.id_hash).await?;
         return Err(cookie::session_over(app.cookies));
     }
     if now.saturating_add(sessions::refresh::REFRESH_MARGIN_SECS) >= session.access_expires_at {

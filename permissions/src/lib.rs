@@ -26,15 +26,18 @@
 //! * `GET /users/me`, `/privileged`, `/admin` ([`profile`]), and the admin
 //!   page and API ([`admin`]).
 //! * `POST /logout` and `/logout/all` ([`logout`]): the rows go, so every
-//!   copy of the cookie dies with them.
+//!   copy of the cookie dies with them. However a session ends (logout, a
+//!   timeout, or a sweep of the abandoned ones), its grant is revoked at
+//!   the provider ([`ending`]).
 //!
 //! [`app`] is what the handlers share (stage 1's `App`, and the database
 //! beside it), [`filters`] maps each route to its handler, and [`home`] is
-//! `GET /` and the login page. [`db`] opens the database and runs the one
-//! migration; [`settings`] reads
+//! `GET /` and the login page. [`db`] opens the database and runs the
+//! migrations; [`settings`] reads
 //! `DATABASE_URL`, `SESSION_IDLE` and `SESSION_LIFETIME`; [`cli`] works on
 //! the database without the server; [`offline`] gives the mock's users
-//! their starting permissions; [`lab`] holds the attack labs
+//! their starting permissions and keeps them out of online databases;
+//! [`lab`] holds the attack labs
 //! (`LAB=stateless-logout`, `LAB=mix-up`).
 
 pub mod admin;
@@ -44,6 +47,7 @@ pub mod carried;
 pub mod cli;
 pub mod cookie;
 pub mod db;
+pub mod ending;
 pub mod filters;
 pub mod google;
 pub mod guard;

@@ -40,6 +40,9 @@ async fn main() -> ExitCode {
             .await
             .map_err(|e| StartupError::Stage(e.to_string()))?;
         let offline = matches!(config.provider, ProviderSetup::Offline);
+        permissions::offline::claim_mode(&db, offline, &settings.database_url)
+            .await
+            .map_err(StartupError::Stage)?;
         let google = match GoogleCredentials::from_lookup(|n| std::env::var(n).ok(), !offline)? {
             Some(_) if app.lab.lab().is_some() => {
                 return Err(StartupError::Stage(
@@ -76,7 +79,7 @@ async fn main() -> ExitCode {
         }
         banner.push(format!("Google: {} (discovered).", google.issuer));
         let app = PermissionsApp::new(app, db, &settings, offline, Some(google));
-        tokio::spawn(permissions::logout::keep_sweeping(app.clone()));
+        tokio::spawn(permissions::ending::keep_sweeping(app.clone()));
         Ok(Built {
             routes: permissions::routes(app),
             banner,

@@ -230,46 +230,6 @@ pub async fn delete(
     Ok(tokens)
 }
 
-/// Ends up to [`MAX_PER_QUERY`] sessions that are over at `now` (past
-/// their idle or absolute timeout, or last seen in the future) and returns
-/// their tokens, for revocation: rows nobody comes back for would
-/// otherwise keep live refresh tokens forever.
-pub async fn take_expired(db: &Db, seal: &TokenSeal, now: u64) -> Result<Vec<HeldTokens>, Problem> {
-    let sql = format!(
-        "SELECT id_hash, user_id, provider, sealed_tokens FROM sessions \
-         WHERE expires_at <= $1 OR idle_expires_at <= $1 OR last_seen_at > $2 LIMIT {MAX_PER_QUERY}"
-    );
-    // Only a constant of ours is pasted in; every value is bound.
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(seconds(now))
-        .bind(seconds(now.saturating_add(common::clock::MAX_SKEW_SECS)))
-        .fetch_all(&db.pool)
-        .await
-        .map_err(unavailable)?;
-    let mut taken = Vec::new();
-    for row in &rows {
-        let id_hash: String = column(row, "id_hash")?;
-        let provider: String = column(row, "provider")?;
-        let sealed_for = SealedFor {
-            row: &id_hash,
-            provider: &provider,
-            user_id: column(row, "user_id")?,
-        };
-        let tokens = seal.open(&column::<String>(row, "sealed_tokens")?, sealed_for);
-        // One by one, by id: of two instances sweeping at once, only the
-        // one whose DELETE took the row revokes its tokens.
-        let deleted = sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-            .bind(&id_hash)
-            .execute(&db.pool)
-            .await
-            .map_err(unavailable)?;
-        if let (Some(tokens), 1) = (tokens, deleted.rows_affected()) {
-            taken.push(HeldTokens { provider, tokens });
-        }
-    }
-    Ok(taken)
-}
-
 /// Ends every session of a user. Returns their tokens, for revocation.
 pub async fn delete_all_of(
     db: &Db,

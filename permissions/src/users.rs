@@ -19,38 +19,6 @@ pub struct Identity {
     pub profile: serde_json::Value,
 }
 
-/// Every byte but the unreserved ones (RFC 3986 §2.3) is encoded in a
-/// path segment.
-const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-impl Identity {
-    /// `POST` here to unlink it. A subject is the provider's to choose, and
-    /// may hold `/`, `?`, `#` or `%`: each segment is percent-encoded, and
-    /// the route decodes it ([`decode_segment`]).
-    pub fn unlink_path(&self) -> String {
-        let encode =
-            |segment: &str| percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string();
-        format!(
-            "/identities/{}/{}/unlink",
-            encode(&self.provider),
-            encode(&self.subject)
-        )
-    }
-}
-
-/// A path segment as [`Identity::unlink_path`] wrote it, decoded; `None`
-/// if it does not decode to UTF-8.
-pub fn decode_segment(segment: &str) -> Option<String> {
-    percent_encoding::percent_decode_str(segment)
-        .decode_utf8()
-        .ok()
-        .map(|decoded| decoded.into_owned())
-}
-
 /// A user, as `/users/me` and the admin page show it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct User {

@@ -94,3 +94,59 @@ fn a_bad_database_url_stops_the_program_with_a_message_naming_it() {
         assert!(!stderr.contains("panicked"), "{url}: {stderr}");
     }
 }
+
+/// Offline, the mock's users arrive with permissions under ids that look
+/// like real Discord ids: a database keeps the mode that made it, and the
+/// other mode is refused, with a message naming DATABASE_URL.
+async fn a_database_keeps_the_mode_that_made_it(backend: Backend) {
+    use permissions::offline::claim_mode;
+    let (url, offline_db) = database(backend).await;
+    claim_mode(&offline_db, true, &url).await.unwrap();
+    claim_mode(&offline_db, true, &url).await.unwrap();
+    let refused = claim_mode(&offline_db, false, &url).await.unwrap_err();
+    assert!(
+        refused.starts_with("DATABASE_URL") && refused.contains("made in offline mode"),
+        "{refused}"
+    );
+
+    let (url, online_db) = database(backend).await;
+    claim_mode(&online_db, false, &url).await.unwrap();
+    let refused = claim_mode(&online_db, true, &url).await.unwrap_err();
+    assert!(refused.contains("was made online"), "{refused}");
+
+    // A database from before modes were kept, where Ada logged in offline
+    // and became an admin: it counts as offline-made.
+    let (url, older) = database(backend).await;
+    let mock = mock().await;
+    logged_in_browser(stage(&state(&mock, older.clone())), &ADA).await;
+    let refused = claim_mode(&older, false, &url).await.unwrap_err();
+    assert!(refused.contains("made in offline mode"), "{refused}");
+}
+
+on_both_databases!(a_database_keeps_the_mode_that_made_it);
+
+/// The program, started with Discord credentials on a database made
+/// offline, stops before serving, and says why.
+#[tokio::test]
+async fn an_online_start_on_an_offline_database_is_refused() {
+    let (url, db) = database(Backend::Sqlite).await;
+    permissions::offline::claim_mode(&db, true, &url)
+        .await
+        .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_permissions"))
+        .env("DATABASE_URL", &url)
+        .env("PORT", common::testing::free_port().to_string())
+        .env("DISCORD_CLIENT_ID", "123")
+        .env("DISCORD_CLIENT_SECRET", "a-real-looking-secret")
+        .env("SESSION_SECRET", "x".repeat(48))
+        .env_remove("LAB")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("DATABASE_URL") && stderr.contains("made in offline mode"),
+        "{stderr}"
+    );
+}

@@ -120,15 +120,15 @@ async fn the_sweep_ends_abandoned_sessions_and_revokes_them(backend: Backend) {
     logged_in_browser(stage(&state), &GRACE).await;
     logged_in_browser(stage(&state), &ADA).await;
     assert_eq!(
-        permissions::logout::sweep(&state).await.unwrap(),
+        permissions::ending::sweep(&state).await.unwrap(),
         0,
         "none over"
     );
     mock.advance_clock(Duration::from_secs(31 * MINUTE));
-    assert_eq!(permissions::logout::sweep(&state).await.unwrap(), 2);
+    assert_eq!(permissions::ending::sweep(&state).await.unwrap(), 2);
     assert!(texts(&db, "SELECT id_hash FROM sessions").await.is_empty());
     assert_eq!(revocations(&mock), 2);
-    assert_eq!(permissions::logout::sweep(&state).await.unwrap(), 0);
+    assert_eq!(permissions::ending::sweep(&state).await.unwrap(), 0);
 }
 
 async fn the_absolute_timeout_ends_even_a_busy_session(backend: Backend) {
