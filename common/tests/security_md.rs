@@ -51,6 +51,7 @@ fn every_attack_has_a_row_naming_files_and_tests_that_exist() {
         "A database read or changed",
         "Abandoned sessions keep live grants",
         "Offline grants reach online mode",
+        "A brief hold on a session",
         "Login CSRF from the inspector",
         "Exhausting the embedded mock",
         "Clickjacking",

@@ -68,7 +68,7 @@ pub async fn auth(
             &app.db,
             &app.seal,
             user_id,
-            login.provider,
+            (login.provider, &login.subject),
             &tokens,
             access_expires_at,
             now,

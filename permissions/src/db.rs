@@ -4,9 +4,10 @@
 //! ever pasted into SQL text.
 //!
 //! The schema is `migrations/0001_schema.sql`, and after it
-//! `0002_database_mode.sql`, which records the mode that made a database
-//! (added later, as a migration of its own, so that databases made before
-//! it keep their data). Both are built into the program and run at
+//! `0002_database_mode.sql` (the mode that made a database) and
+//! `0003_session_subject.sql` (the identity that opened a session), each
+//! added later as a migration of its own, so that databases made before
+//! keep their data. Both are built into the program and run at
 //! start-up.
 
 use common::Problem;

@@ -7,16 +7,24 @@
 //! would otherwise let a stranger into an account at another provider.
 //! An identity that belongs to another user is not moved, and the last
 //! identity of a user cannot be unlinked (nobody could log in as them).
+//! Linking needs a recent login ([`RECENT_LOGIN`]), and unlinking an
+//! identity ends the sessions it opened.
 
 use crate::app::PermissionsApp;
 use crate::carried::Carried;
 use crate::guard::CurrentUser;
 use crate::providers::LoginProvider;
+use crate::store;
 use crate::users::{self, Linked, Unlinked};
 use basic::callback::Accepted;
 use common::{Answer, Problem};
 use http::StatusCode;
 use std::sync::Arc;
+
+/// How recent a login must be to link another identity: long enough to
+/// click "link" after logging in (and to take a provider's consent page
+/// slowly), short enough that a session found open later cannot.
+pub const RECENT_LOGIN: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 /// `POST /link/{provider}`: a login with that provider, for the logged-in
 /// user. A POST behind the same-site check: another site cannot start it.
@@ -27,6 +35,16 @@ pub fn start(
     cookies: Option<String>,
 ) -> Answer {
     let provider = app.provider_named(&name)?;
+    // Whoever holds a session for a moment (a copied cookie, a laptop left
+    // open) could otherwise link their own account, and keep a way in
+    // after "log out everywhere". Only a login of the last few minutes
+    // may link: its holder just proved they are the user, at the provider.
+    if app.now().saturating_sub(user.session.created_at) > RECENT_LOGIN.as_secs() {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "Linking needs a recent login: log out, log in again, then link within 10 minutes.",
+        ));
+    }
     let (authorize_url, mut transaction) = provider.begin(app.now());
     let mut carried = Carried::of(&transaction);
     carried.link_to = Some(user.user_id());
@@ -78,7 +96,17 @@ pub async fn unlink(
         ));
     };
     match users::unlink(&app.db, user.user_id(), &provider, &subject).await? {
-        Unlinked::Removed => Ok(common::respond::see_other("/")),
+        Unlinked::Removed => {
+            // An identity unlinked because it was compromised must not
+            // leave its sessions alive: those it opened end, revoked.
+            let opened_by = Some((provider.as_str(), subject.as_str()));
+            for held in
+                store::delete_all_of(&app.db, &app.seal, user.user_id(), opened_by).await?
+            {
+                crate::ending::revoke(&app, &held).await;
+            }
+            Ok(common::respond::see_other("/"))
+        }
         Unlinked::NotTheirs => Err(Problem::new(
             StatusCode::NOT_FOUND,
             "You have no such identity.",

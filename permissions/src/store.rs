@@ -31,6 +31,8 @@ pub struct SessionRow {
     pub provider: String,
     pub access_expires_at: u64,
     pub token_version: i64,
+    /// When the user logged in: linking asks for a recent login.
+    pub created_at: u64,
     pub last_seen_at: u64,
     pub idle_expires_at: u64,
     pub expires_at: u64,
@@ -69,7 +71,7 @@ pub async fn create(
     db: &Db,
     seal: &TokenSeal,
     user_id: i64,
-    provider: &str,
+    (provider, subject): (&str, &str),
     tokens: &Tokens,
     access_expires_at: u64,
     now: u64,
@@ -79,8 +81,8 @@ pub async fn create(
     let id_hash = id.hash();
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, provider, sealed_tokens, access_expires_at, \
-         token_version, refreshing_until, created_at, last_seen_at, idle_expires_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, 0, NULL, $6, $6, $7, $8)",
+         token_version, refreshing_until, created_at, last_seen_at, idle_expires_at, expires_at, \
+         subject) VALUES ($1, $2, $3, $4, $5, 0, NULL, $6, $6, $7, $8, $9)",
     )
     .bind(&id_hash)
     .bind(user_id)
@@ -97,6 +99,7 @@ pub async fn create(
     .bind(seconds(now))
     .bind(after(now, timeouts.idle))
     .bind(after(now, timeouts.lifetime))
+    .bind(subject)
     .execute(&db.pool)
     .await
     .map_err(unavailable)?;
@@ -127,7 +130,7 @@ pub async fn find_many(
     // Only numbered placeholders are pasted in; every value is bound.
     let sql = format!(
         "SELECT s.id_hash, s.user_id, s.provider, s.access_expires_at, s.token_version, \
-         s.last_seen_at, s.idle_expires_at, s.expires_at, p.name AS permission \
+         s.created_at, s.last_seen_at, s.idle_expires_at, s.expires_at, p.name AS permission \
          FROM sessions s LEFT JOIN permissions p ON p.user_id = s.user_id \
          WHERE s.id_hash IN ({})",
         placeholders.join(", ")
@@ -151,6 +154,7 @@ pub async fn find_many(
             provider: column(row, "provider")?,
             access_expires_at: time("access_expires_at")?,
             token_version: column(row, "token_version")?,
+            created_at: time("created_at")?,
             last_seen_at: time("last_seen_at")?,
             idle_expires_at: time("idle_expires_at")?,
             expires_at: time("expires_at")?,
@@ -230,18 +234,27 @@ pub async fn delete(
     Ok(tokens)
 }
 
-/// Ends every session of a user. Returns their tokens, for revocation.
+/// Ends every session of a user, or only those `opened_by` one of their
+/// identities (provider, subject). Returns their tokens, for revocation.
 pub async fn delete_all_of(
     db: &Db,
     seal: &TokenSeal,
     user_id: i64,
+    opened_by: Option<(&str, &str)>,
 ) -> Result<Vec<HeldTokens>, Problem> {
-    let rows =
-        sqlx::query("SELECT id_hash, provider, sealed_tokens FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_all(&db.pool)
-            .await
-            .map_err(unavailable)?;
+    let rows = match opened_by {
+        None => sqlx::query("SELECT id_hash, provider, sealed_tokens FROM sessions WHERE user_id = $1")
+            .bind(user_id),
+        Some((provider, subject)) => {
+            sqlx::query("SELECT id_hash, provider, sealed_tokens FROM sessions WHERE user_id = $1 AND provider = $2 AND subject = $3")
+                .bind(user_id)
+                .bind(provider)
+                .bind(subject)
+        }
+    }
+    .fetch_all(&db.pool)
+    .await
+    .map_err(unavailable)?;
     let mut tokens = Vec::new();
     for row in &rows {
         let id_hash: String = column(row, "id_hash")?;
@@ -251,18 +264,27 @@ pub async fn delete_all_of(
             provider: &provider,
             user_id,
         };
-        if let Some(opened) = seal.open(&column::<String>(row, "sealed_tokens")?, sealed_for) {
+        let opened = seal.open(&column::<String>(row, "sealed_tokens")?, sealed_for);
+        let deleted = sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(&id_hash)
+            .execute(&db.pool)
+            .await
+            .map_err(unavailable)?;
+        if let (Some(opened), 1) = (opened, deleted.rows_affected()) {
             tokens.push(HeldTokens {
                 provider,
                 tokens: opened,
             });
         }
     }
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&db.pool)
-        .await
-        .map_err(unavailable)?;
+    if opened_by.is_none() {
+        // And any session opened since the list was read.
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&db.pool)
+            .await
+            .map_err(unavailable)?;
+    }
     Ok(tokens)
 }
 

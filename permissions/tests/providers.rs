@@ -393,7 +393,59 @@ async fn unlinking_keeps_the_last_identity(backend: Backend) {
     assert_ne!(body_json(&google.get("/users/me").await)["id"], me["id"]);
 }
 
+/// A session held for a moment (a copied cookie, a laptop left open)
+/// cannot link its holder's account: linking needs a login of the last
+/// ten minutes.
+async fn linking_needs_a_recent_login(backend: Backend) {
+    let mock = mock().await;
+    let (_, db) = database(backend).await;
+    let state = state_with_google(&mock, db).await;
+    let mut nelly = logged_in_browser(stage(&state), &NELLY).await;
+    mock.advance_clock(Duration::from_secs(11 * 60));
+    let refused = nelly.request("POST", "/link/google", &[]).await;
+    assert_eq!(refused.status(), 403);
+    assert!(
+        detail(&refused).contains("recent login"),
+        "{}",
+        detail(&refused)
+    );
+    nelly.login(&NELLY).await;
+    assert_eq!(link_google(&mut nelly, GOOGLE_ALAN).await.status(), 303);
+}
+
+/// Unlinking a compromised identity ends the sessions it opened (revoked
+/// at its provider), and only those.
+async fn unlinking_ends_the_sessions_the_identity_opened(backend: Backend) {
+    let mock = mock().await;
+    let (_, db) = database(backend).await;
+    let state = state_with_google(&mock, db).await;
+    let mut nelly = logged_in_browser(stage(&state), &NELLY).await;
+    assert_eq!(link_google(&mut nelly, GOOGLE_ALAN).await.status(), 303);
+    let mut by_google = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    assert_eq!(by_google.login(GOOGLE_ALAN).await.status(), 303);
+    assert_eq!(by_google.get("/users/me").await.status(), 200);
+    let revoked_before = mock.requests_to("/google/revoke").len();
+
+    let unlinked = nelly
+        .request(
+            "POST",
+            &format!("/identities/google/{GOOGLE_ALAN}/unlink"),
+            &[],
+        )
+        .await;
+    assert_eq!(unlinked.status(), 303, "{}", detail(&unlinked));
+    assert_eq!(by_google.get("/users/me").await.status(), 401);
+    assert_eq!(
+        nelly.get("/users/me").await.status(),
+        200,
+        "Discord's session stays"
+    );
+    assert_eq!(mock.requests_to("/google/revoke").len(), revoked_before + 1);
+}
+
 on_both_databases!(
+    linking_needs_a_recent_login,
+    unlinking_ends_the_sessions_the_identity_opened,
     linking_adds_an_identity_and_never_moves_one,
     unlinking_keeps_the_last_identity,
     the_login_page_lists_the_providers_and_unknown_ones_are_404,
