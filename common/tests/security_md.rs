@@ -52,6 +52,7 @@ fn every_attack_has_a_row_naming_files_and_tests_that_exist() {
         "Abandoned sessions keep live grants",
         "Offline grants reach online mode",
         "A brief hold on a session",
+        "A flood of session ids",
         "Login CSRF from the inspector",
         "Exhausting the embedded mock",
         "Clickjacking",

@@ -12,6 +12,10 @@
 //! Freshness is kept exactly: a request's key joins only a batch whose
 //! query has not started yet, so the query it is answered by began after
 //! the request arrived, and sees everything committed before it.
+//!
+//! Bounded both ways: a batch closes at [`MAX_PER_QUERY`] keys (a flood of
+//! random session ids makes more batches, never a bigger one), and a
+//! request waits at most [`DEADLINE`] for its answer, then gets 503.
 
 use crate::db::Db;
 use crate::store::{self, SessionRow, MAX_PER_QUERY};
@@ -21,9 +25,14 @@ use parking_lot::Mutex;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::watch;
 
 type Answers = Result<Arc<HashMap<String, SessionRow>>, Problem>;
+
+/// How long a request waits for its session before it is told to retry:
+/// a little over the pool's own wait for a connection.
+pub const DEADLINE: Duration = Duration::from_secs(5);
 
 /// The session lookups of one process.
 #[derive(Debug, Clone)]
@@ -38,6 +47,9 @@ struct Shared {
     lane: tokio::sync::Mutex<()>,
     /// How many queries have run: for the tests and the curious.
     queries: AtomicU64,
+    /// The most keys a batch has held.
+    largest: AtomicU64,
+    deadline: Duration,
 }
 
 #[derive(Debug)]
@@ -48,11 +60,18 @@ struct Batch {
 
 impl Lookups {
     pub fn new(db: Db) -> Lookups {
+        Lookups::with_deadline(db, DEADLINE)
+    }
+
+    /// Lookups whose requests wait at most `deadline`.
+    pub fn with_deadline(db: Db, deadline: Duration) -> Lookups {
         Lookups(Arc::new(Shared {
             db,
             open: Mutex::new(None),
             lane: tokio::sync::Mutex::new(()),
             queries: AtomicU64::new(0),
+            largest: AtomicU64::new(0),
+            deadline,
         }))
     }
 
@@ -70,7 +89,15 @@ impl Lookups {
                     })
                 })
                 .clone();
-            batch.keys.lock().push(id_hash.to_string());
+            let full = {
+                let mut keys = batch.keys.lock();
+                keys.push(id_hash.to_string());
+                keys.len() >= MAX_PER_QUERY
+            };
+            if full {
+                // The next request opens another batch.
+                *open = None;
+            }
             let answers = batch.answers.subscribe();
             (batch, answers, opened)
         };
@@ -79,9 +106,9 @@ impl Lookups {
             // is dropped (its client went away) cannot strand the others.
             tokio::spawn(run(self.0.clone(), batch));
         }
-        let answered = answers
-            .wait_for(Option::is_some)
-            .await
+        let waited = tokio::time::timeout(self.0.deadline, answers.wait_for(Option::is_some)).await;
+        let answered = waited
+            .map_err(|_| busy())?
             .map_err(|_| lost())?
             .clone()
             .unwrap_or_else(|| Err(lost()));
@@ -91,6 +118,17 @@ impl Lookups {
     /// How many queries the lookups have made so far.
     pub fn queries(&self) -> u64 {
         self.0.queries.load(Ordering::Relaxed)
+    }
+
+    /// The most keys one batch has held so far.
+    pub fn largest_batch(&self) -> u64 {
+        self.0.largest.load(Ordering::Relaxed)
+    }
+
+    /// Holds the lane, as a long query would: no batch runs until the
+    /// guard is dropped. For the tests of the bounds.
+    pub async fn hold(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.0.lane.lock().await
     }
 }
 
@@ -108,6 +146,9 @@ async fn run(shared: Arc<Shared>, batch: Arc<Batch>) {
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
+    shared
+        .largest
+        .fetch_max(keys.len() as u64, Ordering::Relaxed);
     let mut found = HashMap::with_capacity(keys.len());
     let mut outcome = Ok(());
     for chunk in keys.chunks(MAX_PER_QUERY) {
@@ -122,6 +163,13 @@ async fn run(shared: Arc<Shared>, batch: Arc<Batch>) {
     }
     let answers = outcome.map(|()| Arc::new(found));
     batch.answers.send_replace(Some(answers));
+}
+
+fn busy() -> Problem {
+    Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The database is too busy to look the session up. Try again.",
+    )
 }
 
 fn lost() -> Problem {

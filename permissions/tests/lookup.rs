@@ -85,4 +85,45 @@ async fn a_change_is_seen_by_the_next_request_under_load(backend: Backend) {
 on_both_databases!(
     concurrent_requests_share_queries,
     a_change_is_seen_by_the_next_request_under_load,
+    a_flood_of_lookups_makes_bounded_batches,
+    a_lookup_waits_at_most_its_deadline,
 );
+
+/// A flood of random, well-formed session ids, all waiting while a slow
+/// query holds the lane: they make batches of at most 256 keys, never one
+/// of thousands, and each gets its answer (no such session: 401).
+async fn a_flood_of_lookups_makes_bounded_batches(backend: Backend) {
+    let (_, db) = database(backend).await;
+    let lookups = permissions::lookup::Lookups::new(db);
+    let held = lookups.hold().await;
+    let mut waiting = Vec::new();
+    for n in 0..1000 {
+        let lookups = lookups.clone();
+        waiting.push(tokio::spawn(async move {
+            lookups.find(&format!("{n:064x}")).await
+        }));
+    }
+    // Every lookup joins a batch while the lane is held.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    drop(held);
+    for lookup in waiting {
+        assert!(matches!(lookup.await.unwrap(), Ok(None)));
+    }
+    let largest = lookups.largest_batch();
+    assert!(largest <= 256, "a batch of {largest} keys");
+    assert!(lookups.queries() >= 4, "{} queries", lookups.queries());
+}
+
+/// Waiting has a deadline: a lookup stuck behind a query that does not end
+/// gets a 503 that says to retry, not a hang.
+async fn a_lookup_waits_at_most_its_deadline(backend: Backend) {
+    let (_, db) = database(backend).await;
+    let deadline = std::time::Duration::from_millis(200);
+    let lookups = permissions::lookup::Lookups::with_deadline(db, deadline);
+    let _held = lookups.hold().await;
+    // (Bounded here too, so that without the deadline this fails, not hangs.)
+    let found = tokio::time::timeout(deadline * 25, lookups.find(&"0".repeat(64))).await;
+    let problem = found.expect("an answer within the deadline").unwrap_err();
+    assert_eq!(problem.status, http::StatusCode::SERVICE_UNAVAILABLE);
+    assert!(problem.detail.contains("Try again"), "{}", problem.detail);
+}
