@@ -223,6 +223,55 @@ mod tests {
         assert!(in_flight.is_empty());
     }
 
+    /// The cookie a list is sent back in, as a `Cookie` header.
+    fn header_of(logins: &[Transaction]) -> String {
+        let mut in_flight = InFlight::default();
+        for login in logins {
+            in_flight.start(login.clone());
+        }
+        cookies::header_of(&in_flight.to_cookie(&keys(), POLICY))
+    }
+
+    /// Whether an answer rewrites the transaction cookie.
+    fn rewrites(in_flight: &InFlight) -> bool {
+        let answer = in_flight.end_with(&keys(), POLICY, Ok(http::Response::default()));
+        answer
+            .unwrap()
+            .headers()
+            .get_all(http::header::SET_COOKIE)
+            .iter()
+            .any(|v| v.to_str().unwrap_or("").starts_with("oauth_transaction="))
+    }
+
+    #[test]
+    fn dropping_an_expired_login_rewrites_the_cookie_and_nothing_else_does() {
+        let fresh = Transaction::new("fresh".into(), "v".into(), "i".into(), NOW);
+        let mut expired = Transaction::new("old".into(), "v".into(), "i".into(), NOW);
+        expired.created_at -= TRANSACTION_LIFETIME.as_secs() + 1;
+        let header = header_of(&[expired, fresh.clone()]);
+        let in_flight = InFlight::from_cookies(&keys(), POLICY, Some(&header), NOW).unwrap();
+        assert!(
+            rewrites(&in_flight),
+            "the expired login must leave the cookie"
+        );
+        let header = header_of(&[fresh]);
+        let in_flight = InFlight::from_cookies(&keys(), POLICY, Some(&header), NOW).unwrap();
+        assert!(!rewrites(&in_flight), "nothing changed: no Set-Cookie");
+    }
+
+    /// `LAB=no-state` takes the newest login, whatever the callback's state:
+    /// that one, once, and the cookie rewritten without it.
+    #[test]
+    fn take_newest_takes_the_newest_once() {
+        let tab = |state: &str| Transaction::new(state.into(), "v".into(), "i".into(), NOW);
+        let mut in_flight = round_trip(&[tab("one"), tab("two")]);
+        in_flight.changed = false;
+        assert_eq!(in_flight.take_newest().map(|t| t.state), Some("two".into()));
+        assert!(rewrites(&in_flight));
+        assert_eq!(in_flight.take_newest().map(|t| t.state), Some("one".into()));
+        assert_eq!(in_flight.take_newest(), None);
+    }
+
     #[test]
     fn at_most_max_in_flight_the_oldest_pushed_out() {
         let logins: Vec<Transaction> = (0..MAX_IN_FLIGHT + 3)

@@ -5,6 +5,7 @@ use common::lab::{Lab, LabSwitches, Lesson};
 use common::testing::labs::{follow, outcome, play, switch};
 use common::testing::Browser;
 use common::App;
+use mock_discord::config::default_user_id;
 use mock_discord::{MockDiscord, MockHandle};
 use serde_json::Value;
 
@@ -92,6 +93,39 @@ async fn no_pkce_off_the_leaked_code_gives_the_attacker_the_victims_tokens_and_o
         refused.contains("invalid_grant") || refused.contains("refused"),
         "{refused}"
     );
+}
+
+/// What the inspector teaches follows what the stage did: with PKCE on,
+/// "a new PKCE verifier" and "code + code_verifier"; with the no-pkce lab
+/// switching it off, "no PKCE" and "no verifier". A report inverted would
+/// teach the opposite of the code.
+#[tokio::test]
+async fn the_inspector_says_whether_pkce_was_used_as_it_was() {
+    let details = |mock: &MockHandle, label: &str| -> String {
+        mock.steps()
+            .iter()
+            .filter(|step| step.label == label)
+            .flat_map(|step| step.request.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (mock, app) = lab_app(Lab::NoPkce).await;
+    let mut browser = Browser::new(basic::routes(app.clone()));
+    switch(&mut browser, "pkce", true).await;
+    browser.login(&default_user_id("nelly")).await;
+    let sealed = details(&mock, "303 to the provider; transaction sealed");
+    assert!(sealed.contains("a new PKCE verifier"), "{sealed}");
+    let sent = details(&mock, "code and verifier sent");
+    assert!(sent.contains("code + code_verifier"), "{sent}");
+
+    let (mock, app) = lab_app(Lab::NoPkce).await;
+    let mut browser = Browser::new(basic::routes(app));
+    switch(&mut browser, "pkce", false).await;
+    browser.login(&default_user_id("nelly")).await;
+    let sealed = details(&mock, "303 to the provider; transaction sealed");
+    assert!(sealed.contains("no PKCE"), "{sealed}");
+    let sent = details(&mock, "code and verifier sent");
+    assert!(sent.contains("no verifier (PKCE off)"), "{sent}");
 }
 
 #[tokio::test]

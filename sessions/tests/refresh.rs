@@ -122,6 +122,52 @@ async fn a_cookie_past_its_lifetime_is_refused_by_the_server() {
     assert_eq!(refreshes(&mock), 0, "an over-age session is not refreshed");
 }
 
+/// The old cookie's refresh token is spent by a refresh: the renewed
+/// cookie must reach the browser even when the handler then fails (here
+/// Discord's API answers 503), or the browser's next refresh presents a
+/// rotated-away token and looks like theft.
+#[tokio::test]
+async fn a_refreshed_cookie_reaches_the_browser_even_when_the_handler_fails() {
+    let mock = mock().await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
+    let before = browser.cookie("session").unwrap().to_string();
+    mock.advance_clock(Duration::from_secs(WEEK - 30));
+    mock.inject_fault(FaultRule::status_once(Endpoint::UsersMe, 503));
+    let failed = browser.get("/users/me").await;
+    assert_eq!(failed.status(), 503);
+    assert_eq!(refreshes(&mock), 1);
+    let renewed = set_cookie(&failed, "session").expect("the renewed cookie");
+    assert!(!renewed.contains("Max-Age=0"), "{renewed}");
+    assert_ne!(browser.cookie("session").unwrap(), before);
+    // The renewed cookie holds the new pair: no second refresh, no theft.
+    assert_eq!(browser.get("/users/me").await.status(), 200);
+    assert_eq!(refreshes(&mock), 1);
+}
+
+/// An answer that deletes the session cookie itself (the API says the new
+/// token is no good: 401) keeps deleting it: the renewed cookie does not
+/// bring the session back.
+#[tokio::test]
+async fn an_answer_that_deletes_the_cookie_keeps_deleting_it_after_a_refresh() {
+    let mock = mock().await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
+    mock.advance_clock(Duration::from_secs(WEEK - 30));
+    mock.inject_fault(FaultRule::status_once(Endpoint::UsersMe, 401));
+    let refused = browser.get("/users/me").await;
+    assert_eq!(refused.status(), 401);
+    assert_eq!(refreshes(&mock), 1);
+    let headers: Vec<_> = refused
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter(|v| v.starts_with("session="))
+        .collect();
+    assert_eq!(headers.len(), 1, "{headers:?}");
+    assert!(headers[0].contains("Max-Age=0"), "{headers:?}");
+    assert!(browser.cookie("session").is_none());
+}
+
 /// A cookie issued in the future, by a clock that has since gone back (an
 /// offline stage restarted after its mock's clock was moved a century on,
 /// with the same `SESSION_SECRET`), is over: its age would otherwise read
