@@ -141,7 +141,14 @@ pub fn check(
         }
     }
 
-    // 7d. Did the person (or the provider) say no? (RFC 6749 §4.1.2.1)
+    // 7d. Did the person (or the provider) say no? (RFC 6749 §4.1.2.1) An
+    //     answer with both a code and an error is neither: refused, and
+    //     its login, already taken out above, is spent all the same.
+    if params.code.is_some() && params.error.is_some() {
+        return Err(Problem::bad_request(
+            "The callback has both a code and an error: an answer no provider sends. Start again at /login.",
+        ));
+    }
     if let Some(error) = params.error {
         return Err(refused_at_provider(
             provider,

@@ -152,6 +152,77 @@ async fn access_denied_is_a_clear_403() {
     assert!(mock.requests_to("/api/oauth2/token").is_empty());
 }
 
+/// C6: a callback with both a code and an error is no provider's answer:
+/// 400, no token request, and its login is spent (the genuine callback,
+/// with the same state, is refused after it).
+#[tokio::test]
+async fn a_callback_with_both_a_code_and_an_error_is_400_and_spends_the_login() {
+    let (mock, mut browser) = setup().await;
+    let callback = browser
+        .login_until_callback(&NELLY, Consent::Authorize)
+        .await;
+    let both = with_param(&callback, "error", Some("access_denied"));
+    let refused = browser.get(&both).await;
+    assert_eq!(refused.status(), 400);
+    assert!(
+        detail(&refused).contains("both a code and an error"),
+        "{}",
+        detail(&refused)
+    );
+    let genuine = browser.get(&callback).await;
+    assert_eq!(genuine.status(), 400, "the login was spent");
+    assert!(mock.requests_to("/api/oauth2/token").is_empty());
+}
+
+/// C4: a provider that refuses the S256 challenge answers with an error;
+/// the stage shows it and stops. It never retries the login without PKCE
+/// (or with `plain`): one authorization request, no token request.
+#[tokio::test]
+async fn a_provider_refusing_s256_gets_no_retry_without_pkce() {
+    let (mock, mut browser) = setup().await;
+    let login = browser.get("/login").await;
+    let state = query_param(&location(&login), "state").unwrap();
+    let refusal = format!(
+        "/auth?error=invalid_request&error_description=code_challenge_method+not+supported&state={state}"
+    );
+    let answer = browser.get(&refusal).await;
+    assert_eq!(answer.status(), 400);
+    assert!(answer.headers().get("location").is_none(), "no retry");
+    assert!(
+        detail(&answer).contains("invalid_request"),
+        "{}",
+        detail(&answer)
+    );
+    assert!(mock.requests_to("/oauth2/authorize").is_empty());
+    assert!(mock.requests_to("/api/oauth2/token").is_empty());
+}
+
+/// C7: the redirect URI comes from configuration. A spoofed `Host` or
+/// `X-Forwarded-Host` changes neither the one in the authorization request
+/// nor the one sent with the code.
+#[tokio::test]
+async fn a_spoofed_host_never_changes_the_redirect_uri() {
+    let (mock, mut browser) = setup().await;
+    let spoofed = [
+        ("host", "evil.example"),
+        ("x-forwarded-host", "evil.example"),
+    ];
+    let login = browser.request("GET", "/login", &spoofed).await;
+    assert_eq!(
+        query_param(&location(&login), "redirect_uri").as_deref(),
+        Some(REDIRECT)
+    );
+    let callback = submit_consent(&location(&login), &NELLY, Consent::Authorize)
+        .await
+        .unwrap();
+    let answer = browser
+        .request("GET", &path_and_query(&callback), &spoofed)
+        .await;
+    assert_eq!(answer.status(), 200, "{}", detail_or_body(&answer));
+    let exchanges = mock.requests_to("/api/oauth2/token");
+    assert_eq!(exchanges[0].param("redirect_uri"), Some(REDIRECT));
+}
+
 #[tokio::test]
 async fn a_provider_error_with_markup_is_shown_as_inert_json() {
     let (_mock, mut browser) = setup().await;
