@@ -67,6 +67,7 @@ async fn main() {
             .form(&[
                 ("grant_type", "authorization_code"),
                 ("code", code.as_str()),
+                ("redirect_uri", REDIRECT),
             ])
             .send()
             .await

@@ -262,6 +262,7 @@ mod tests {
             request: crate::oauth::authorization_request::AuthorizeRequest {
                 client_id: "client".into(),
                 redirect_uri: "http://127.0.0.1:5000/auth".into(),
+                redirect_uri_given: true,
                 scopes: vec!["identify".into()],
                 state: Some("s".repeat(1000)),
                 code_challenge: None,

@@ -324,6 +324,7 @@ async fn auto_approve_redirects_at_once_as_the_named_user() {
         &[
             ("grant_type", "authorization_code"),
             ("code", &code),
+            ("redirect_uri", REDIRECT),
             ("code_verifier", VERIFIER),
         ],
     )

@@ -225,13 +225,50 @@ async fn redirect_uri_must_equal_the_authorize_one() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(
         body,
-        json!({"error": "invalid_request", "error_description": "Invalid \"redirect_uri\" in request."})
+        json!({"error": "invalid_grant", "error_description": "Invalid \"redirect_uri\" in request."})
     );
     // The failed attempt burned the code.
     assert_eq!(
         token_request(&mock, &exchange(&code, VERIFIER)).await.0,
         StatusCode::BAD_REQUEST
     );
+}
+
+/// RFC 6749 §4.1.3: a redirect_uri the authorization request named is
+/// REQUIRED in the token request. A client that forgets it must fail here
+/// as it would at Discord.
+#[tokio::test]
+async fn a_redirect_uri_named_at_authorize_is_required_at_the_token_endpoint() {
+    let mock = mock().await;
+    let code = code_for(&mock, &NELLY, &[]).await;
+    let (status, body) = token_request(
+        &mock,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "invalid_request", "{body}");
+    assert!(body["error_description"]
+        .as_str()
+        .unwrap()
+        .contains("redirect_uri"));
+    // Named nowhere (Discord then uses the first registered one): the
+    // token request may leave it out too.
+    let code = code_for(&mock, &NELLY, &[("redirect_uri", "")]).await;
+    let (status, body) = token_request(
+        &mock,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 }
 
 #[tokio::test]

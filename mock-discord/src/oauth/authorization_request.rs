@@ -12,6 +12,10 @@ use crate::oauth::request::Params;
 pub struct AuthorizeRequest {
     pub client_id: String,
     pub redirect_uri: String,
+    /// Whether the request named its redirect URI (Discord picks the
+    /// first registered one otherwise): then the token request must too
+    /// (RFC 6749 §4.1.3).
+    pub redirect_uri_given: bool,
     pub scopes: Vec<String>,
     pub state: Option<String>,
     pub code_challenge: Option<String>,

@@ -25,6 +25,7 @@ pub fn approve(
     let issued = IssuedCode {
         client_id: authorization.client_id.clone(),
         redirect_uri: authorization.redirect_uri.clone(),
+        redirect_uri_given: authorization.redirect_uri_given,
         scopes: authorization.scopes.clone(),
         user_id: user_id.to_string(),
         code_challenge: authorization.code_challenge.clone(),

@@ -17,6 +17,8 @@ pub const REPLAY_MEMORY_MS: u64 = 10 * 60 * 1000;
 pub struct IssuedCode {
     pub client_id: String,
     pub redirect_uri: String,
+    /// Whether the authorization request named it.
+    pub redirect_uri_given: bool,
     pub scopes: Vec<String>,
     pub user_id: String,
     pub code_challenge: Option<String>,

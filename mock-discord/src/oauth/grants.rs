@@ -242,6 +242,7 @@ mod tests {
         IssuedCode {
             client_id: "c".into(),
             redirect_uri: "http://x/cb".into(),
+            redirect_uri_given: true,
             scopes: vec!["identify".into()],
             user_id: "1".into(),
             code_challenge: None,

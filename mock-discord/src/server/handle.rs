@@ -316,6 +316,7 @@ impl MockHandle {
         let issued = IssuedCode {
             client_id: self.client().client_id,
             redirect_uri: redirect_uri.to_string(),
+            redirect_uri_given: true,
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
             user_id: user_id.to_string(),
             code_challenge: code_challenge.map(str::to_string),

@@ -99,6 +99,7 @@ pub fn validate(
     Ok(AuthorizeRequest {
         client_id,
         redirect_uri,
+        redirect_uri_given: params.get("redirect_uri").is_some(),
         scopes,
         state,
         code_challenge,

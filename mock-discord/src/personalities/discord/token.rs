@@ -61,13 +61,22 @@ fn redeem_code(mock: &MockState, params: &Params, client_id: &str) -> Response {
     };
 
     // RFC 6749 §4.1.3: if redirect_uri was in the authorization request,
-    // the same value must come here. It stops a code stolen from one
-    // redirect being redeemed as if it came from another.
-    if params
-        .get("redirect_uri")
-        .is_some_and(|sent| sent != issued.redirect_uri)
-    {
-        return invalid_request("Invalid \"redirect_uri\" in request.");
+    // the same value must come here ("REQUIRED"). It stops a code stolen
+    // from one redirect being redeemed as if it came from another. A wrong
+    // one is the grant's fault (invalid_grant, §5.2); a missing one, the
+    // request's.
+    match params.get("redirect_uri") {
+        Some(sent) if sent != issued.redirect_uri => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                Some("Invalid \"redirect_uri\" in request."),
+            );
+        }
+        None if issued.redirect_uri_given => {
+            return invalid_request("Missing \"redirect_uri\" in request.");
+        }
+        _ => {}
     }
 
     // RFC 7636 §4.6: the verifier must hash to the challenge. Only the party

@@ -74,6 +74,8 @@ pub fn validate(
     Ok(AuthorizeRequest {
         client_id,
         redirect_uri,
+        // Google requires it at both steps.
+        redirect_uri_given: true,
         scopes,
         state,
         code_challenge,
