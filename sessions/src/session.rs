@@ -24,8 +24,9 @@ pub const SESSION_COOKIE: CookieName = CookieName {
     secure: "__Host-session",
 };
 /// As in the FastAPI tutorial: a week, Discord's access token lifetime.
-/// Counted from when the cookie was issued (at login, and again at each
-/// refresh, as its `Max-Age` is), and checked by the server: `Max-Age` is
+/// Counted from the login, never restarted by a refresh: otherwise a thief
+/// replaying a copied cookie in the minute before each expiry would keep
+/// it alive until the user logged out. Checked by the server: `Max-Age` is
 /// only advice to the browser, and a copied cookie knows nothing of it.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
 
@@ -45,10 +46,14 @@ pub struct Session {
     /// The user's display name, fetched once at login for the home page.
     #[serde(rename = "n")]
     pub user_name: String,
-    /// Unix seconds when this cookie was issued. Sealed with the rest, so
-    /// its holder cannot move it.
+    /// Unix seconds when this cookie was issued (at login, and again at
+    /// each refresh). Sealed with the rest, so its holder cannot move it.
     #[serde(rename = "i")]
     pub issued_at: u64,
+    /// Unix seconds of the login itself, kept across refreshes: the
+    /// session's lifetime counts from here.
+    #[serde(rename = "l")]
+    pub logged_in_at: u64,
 }
 
 impl fmt::Debug for Session {
@@ -63,6 +68,7 @@ impl fmt::Debug for Session {
             .field("scope", &self.scope)
             .field("user_name", &self.user_name)
             .field("issued_at", &self.issued_at)
+            .field("logged_in_at", &self.logged_in_at)
             .finish()
     }
 }
@@ -77,21 +83,34 @@ impl Session {
             scope: tokens.scope,
             user_name,
             issued_at: now,
+            logged_in_at: now,
         }
     }
 
-    /// The same login with refreshed tokens, in a newly issued cookie.
+    /// The same login with refreshed tokens, in a newly issued cookie: its
+    /// lifetime still counts from the login.
     pub fn refreshed(self, tokens: Tokens, now: u64) -> Session {
         let tokens = refresh::keeping_refresh_token(tokens, self.refresh_token);
-        Session::new(tokens, self.user_name, now)
+        Session {
+            logged_in_at: self.logged_in_at,
+            ..Session::new(tokens, self.user_name, now)
+        }
     }
 
-    /// Has this cookie outlived [`SESSION_LIFETIME`]? A cookie issued in
-    /// the future counts as over: its age would read as zero until that
-    /// time came ([`common::clock::from_the_future`]).
+    /// Has this login outlived [`SESSION_LIFETIME`]? A cookie issued (or a
+    /// login made) in the future counts as over: its age would read as
+    /// zero until that time came ([`common::clock::from_the_future`]).
     pub fn is_over(&self, now: u64) -> bool {
         common::clock::from_the_future(self.issued_at, now)
-            || now.saturating_sub(self.issued_at) >= SESSION_LIFETIME.as_secs()
+            || common::clock::from_the_future(self.logged_in_at, now)
+            || now.saturating_sub(self.logged_in_at) >= SESSION_LIFETIME.as_secs()
+    }
+
+    /// What is left of the login's lifetime when this cookie was issued:
+    /// the cookie's `Max-Age`.
+    fn max_age(&self) -> Duration {
+        let used = self.issued_at.saturating_sub(self.logged_in_at);
+        SESSION_LIFETIME.saturating_sub(Duration::from_secs(used))
     }
 
     /// The session in this request's cookies. A missing, tampered,
@@ -108,7 +127,7 @@ impl Session {
 
     pub fn to_cookie(&self, keys: &CookieKeys, policy: CookiePolicy) -> HeaderValue {
         let json = serde_json::to_string(self).unwrap_or_default();
-        cookies::seal(keys, policy, SESSION_COOKIE, json, SESSION_LIFETIME)
+        cookies::seal(keys, policy, SESSION_COOKIE, json, self.max_age())
     }
 
     /// The session in this request's cookies, as `app` seals them:
@@ -130,13 +149,7 @@ impl Session {
             return self.to_cookie(&app.keys, app.cookies);
         }
         let json = serde_json::to_string(self).unwrap_or_default();
-        signed_cookie::sign_only(
-            &app.keys,
-            app.cookies,
-            SESSION_COOKIE,
-            json,
-            SESSION_LIFETIME,
-        )
+        signed_cookie::sign_only(&app.keys, app.cookies, SESSION_COOKIE, json, self.max_age())
     }
 
     pub fn clear_cookie(policy: CookiePolicy) -> HeaderValue {

@@ -40,6 +40,7 @@ fn sealed_session(access: &str, refresh: Option<&str>, expires_at: u64) -> Strin
         scope: "identify".into(),
         user_name: "Nelly".into(),
         issued_at: now,
+        logged_in_at: now,
     };
     let set = session.to_cookie(&KEYS, common::CookiePolicy { secure: false });
     cookie::Cookie::parse(set.to_str().unwrap().to_string())
@@ -87,11 +88,13 @@ async fn a_token_about_to_expire_is_refreshed_and_the_cookie_reissued() {
     assert_eq!(response.status(), 200);
     assert_eq!(body_json(&response)["id"], NELLY.as_str());
     let reissued = set_cookie(&response, "session").expect("a new session cookie");
-    assert!(reissued.contains("Max-Age=604800"));
+    // What is left of the login's week (see
+    // refreshing_never_extends_a_login_past_its_week).
+    assert!(reissued.contains("Max-Age=30"), "{reissued}");
     assert_ne!(browser.cookie("session").unwrap(), before);
     assert_eq!(refreshes(&mock), 1);
-    // The new token is good for another week.
-    mock.advance_clock(Duration::from_secs(WEEK - 120));
+    // The new token serves the rest of the login without another refresh.
+    mock.advance_clock(Duration::from_secs(20));
     assert_eq!(browser.get("/users/me").await.status(), 200);
     assert_eq!(refreshes(&mock), 1);
 }
@@ -188,6 +191,27 @@ async fn a_cookie_issued_in_the_future_is_refused() {
     let mut browser = common::testing::Browser::new(sessions::routes(app));
     browser.set_cookie("session", Some(&session));
     assert_eq!(browser.get("/privileged").await.status(), 401);
+}
+
+/// The lifetime counts from the login, not from the last refresh: a thief
+/// who replays a copied cookie just before each expiry, refreshing it each
+/// time, keeps it at most a week.
+#[tokio::test]
+async fn refreshing_never_extends_a_login_past_its_week() {
+    let mock = mock().await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
+    mock.advance_clock(Duration::from_secs(WEEK - 30));
+    let refreshed = browser.get("/privileged").await;
+    assert_eq!(refreshed.status(), 200);
+    assert_eq!(refreshes(&mock), 1);
+    // The renewed cookie's Max-Age is what is left of the week.
+    let renewed = set_cookie(&refreshed, "session").unwrap();
+    let max_age = cookie::Cookie::parse(renewed).unwrap().max_age().unwrap();
+    assert!(max_age.whole_seconds() <= 30, "{max_age}");
+    mock.advance_clock(Duration::from_secs(WEEK - 60));
+    let response = browser.get("/privileged").await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(refreshes(&mock), 1, "an over-age login is not refreshed");
 }
 
 /// A refresh response without `refresh_token` keeps the old one (RFC 6749
