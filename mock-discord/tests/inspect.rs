@@ -425,6 +425,71 @@ async fn control_routes_refuse_a_rebound_host() {
     );
 }
 
+/// The edge faults a client must survive: a 429 with Retry-After in
+/// Discord's shape, a redirect with its Location, and a body trickled a
+/// byte at a time (which arrives whole, in many pieces).
+#[tokio::test]
+async fn faults_can_rate_limit_redirect_and_trickle() {
+    let mock = mock().await;
+    let rule = |fault| FaultRule {
+        endpoint: Endpoint::Metadata,
+        times: 1,
+        fault,
+    };
+    let metadata = format!("{}/.well-known/oauth-authorization-server", mock.base_url());
+    mock.inject_fault(rule(Fault::TooManyRequests { retry_after: 7 }));
+    let limited = http().get(&metadata).send().await.unwrap();
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(limited.headers()["retry-after"], "7");
+    assert_eq!(limited.json::<Value>().await.unwrap()["retry_after"], 7);
+
+    mock.inject_fault(rule(Fault::Redirect {
+        status: 307,
+        location: "https://elsewhere.example/".into(),
+    }));
+    let no_follow = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let redirected = no_follow.get(&metadata).send().await.unwrap();
+    assert_eq!(redirected.status(), StatusCode::TEMPORARY_REDIRECT);
+    assert_eq!(
+        redirected.headers()["location"],
+        "https://elsewhere.example/"
+    );
+
+    mock.inject_fault(rule(Fault::SlowBody { millis: 20 }));
+    let mut trickled = http().get(&metadata).send().await.unwrap();
+    let (mut pieces, mut body) = (0, Vec::new());
+    while let Some(chunk) = trickled.chunk().await.unwrap() {
+        pieces += 1;
+        body.extend_from_slice(&chunk);
+    }
+    assert!(pieces > 1, "{pieces} piece");
+    assert_eq!(body, br#"{"message": "slow"}"#);
+
+    for (bad, says) in [
+        (Fault::SlowBody { millis: 60_001 }, "millis"),
+        (Fault::TooManyRequests { retry_after: 3601 }, "retry_after"),
+        (
+            Fault::Redirect {
+                status: 200,
+                location: "/".into(),
+            },
+            "300 to 399",
+        ),
+    ] {
+        let refused = http()
+            .post(format!("{}/__mock/faults", mock.base_url()))
+            .json(&rule(bad))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+        assert!(refused.text().await.unwrap().contains(says));
+    }
+}
+
 /// `{"seconds": 18446744073709551}` once overflowed the clock, and every
 /// later request panicked in a debug build.
 #[tokio::test]

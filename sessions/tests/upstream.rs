@@ -137,3 +137,33 @@ async fn a_profile_without_an_id_is_502() {
     assert_eq!(login.status(), 502);
     assert!(fresh.cookie("session").is_none());
 }
+
+/// The mock's own fault kinds for what a provider's edge does: a 429 with
+/// `Retry-After` (passed on, as the stage's 503 says when to retry), a
+/// redirect (never followed: 502), and a body trickled a byte a second
+/// (F2: the total timeout cuts it off, 504, never a hang).
+#[tokio::test]
+async fn rate_limits_redirects_and_trickled_bodies_at_the_api() {
+    let mock = mock().await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
+    fault(&mock, Fault::TooManyRequests { retry_after: 7 });
+    let limited = browser.get("/users/me").await;
+    assert_eq!(limited.status(), 503);
+    assert_eq!(limited.headers()["retry-after"], "7");
+
+    fault(
+        &mock,
+        Fault::Redirect {
+            status: 302,
+            location: "https://evil.example/steal".into(),
+        },
+    );
+    let redirected = browser.get("/users/me").await;
+    assert_eq!(redirected.status(), 502);
+    assert!(redirected.headers().get("location").is_none());
+
+    fault(&mock, Fault::SlowBody { millis: 1000 });
+    let trickled = browser.get("/users/me").await;
+    assert_eq!(trickled.status(), 504);
+    assert!(browser.cookie("session").is_some(), "still logged in");
+}

@@ -29,6 +29,14 @@ pub enum Fault {
     WrongContentType,
     /// Send the status line and headers, then cut the connection.
     DropConnection,
+    /// Discord's 429, with `Retry-After` (seconds) and its JSON body.
+    TooManyRequests { retry_after: u64 },
+    /// A redirect (a 3xx `status`) to `location`, which a client of a
+    /// token endpoint must not follow.
+    Redirect { status: u16, location: String },
+    /// 200, JSON, a body sent one byte every `millis`: what a client's
+    /// total timeout must cut off (a slow-loris answer).
+    SlowBody { millis: u64 },
     /// Google's token endpoint answers normally, but with an ID token
     /// spoiled in one way: what a client's ID-token checks must catch.
     SpoilIdToken { how: IdTokenSpoil },
@@ -80,6 +88,15 @@ impl Fault {
                 content_type,
             } => Some(status_fault(*status, body, content_type.as_deref())),
             Fault::DropConnection => Some(dropped_connection()),
+            Fault::TooManyRequests { retry_after } => Some(too_many_requests(*retry_after)),
+            Fault::Redirect { status, location } => {
+                let mut response = status_fault(*status, "", None);
+                if let Ok(value) = HeaderValue::from_str(location) {
+                    response.headers_mut().insert(header::LOCATION, value);
+                }
+                Some(response)
+            }
+            Fault::SlowBody { millis } => Some(slow_body(Duration::from_millis(*millis))),
             _ => None,
         }
     }
@@ -113,6 +130,36 @@ fn status_fault(status: u16, body: &str, content_type: Option<&str>) -> Response
 
 fn malformed_json() -> Response {
     let mut response = r#"{"access_token": "unterminated"#.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+fn too_many_requests(retry_after: u64) -> Response {
+    let body = serde_json::json!({
+        "message": "You are being rate limited.",
+        "retry_after": retry_after,
+        "global": false,
+    });
+    let mut response = status_fault(429, &body.to_string(), None);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+    response
+}
+
+/// The body a [`Fault::SlowBody`] trickles: valid JSON, if it ever ends.
+const SLOW_BODY: &[u8] = br#"{"message": "slow"}"#;
+
+fn slow_body(every: Duration) -> Response {
+    let trickle = futures_util::stream::unfold(0, move |sent| async move {
+        let byte = *SLOW_BODY.get(sent)?;
+        tokio::time::sleep(every).await;
+        Some((Ok::<_, std::io::Error>(Bytes::from(vec![byte])), sent + 1))
+    });
+    let mut response = warp::reply::stream(trickle).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
@@ -179,10 +226,23 @@ impl FaultRule {
             return Some(format!("\"times\" must be at most {MAX_TIMES}"));
         }
         match &self.fault {
-            Fault::Delay { millis } if *millis > MAX_DELAY.as_millis() as u64 => Some(format!(
-                "\"millis\" must be at most {}",
-                MAX_DELAY.as_millis()
-            )),
+            Fault::Delay { millis } | Fault::SlowBody { millis }
+                if *millis > MAX_DELAY.as_millis() as u64 =>
+            {
+                Some(format!(
+                    "\"millis\" must be at most {}",
+                    MAX_DELAY.as_millis()
+                ))
+            }
+            Fault::TooManyRequests { retry_after } if *retry_after > 3600 => {
+                Some("\"retry_after\" must be at most 3600 seconds".to_string())
+            }
+            Fault::Redirect { status, .. } if !(300..=399).contains(status) => {
+                Some("\"status\" of a redirect must be 300 to 399".to_string())
+            }
+            Fault::Redirect { location, .. } if http::HeaderValue::from_str(location).is_err() => {
+                Some("\"location\" must be a valid header value".to_string())
+            }
             Fault::Status { status, .. } if !(100..=599).contains(status) => {
                 Some("\"status\" must be an HTTP status, 100 to 599".to_string())
             }
