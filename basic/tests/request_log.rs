@@ -127,3 +127,45 @@ async fn log(dir: &std::path::Path, vars: &[(&str, &str)]) -> String {
     assert_eq!(status, 200);
     log
 }
+
+/// C13 for stage 1: everything the stage and its mock log, at the most
+/// verbose level, over a whole login, holds no code, state, verifier,
+/// cookie, token or secret.
+#[tokio::test]
+async fn the_log_of_a_whole_login_holds_no_secret() {
+    use basic::transaction::InFlight;
+    use common::testing::{logs::CapturedLogs, query_param, Browser};
+    let (logs, _capturing) = CapturedLogs::start();
+    let mock = mock_discord::MockDiscord::builder().spawn().await.unwrap();
+    let app = common::App::for_mock(&mock, "http://127.0.0.1:5000/auth");
+    let mut browser = Browser::new(basic::routes(app.clone()));
+    let nelly = mock_discord::config::default_user_id("nelly");
+    let callback = browser
+        .login_until_callback(&nelly, mock_discord::Consent::Authorize)
+        .await;
+    let code = query_param(&callback, "code").unwrap();
+    let state = query_param(&callback, "state").unwrap();
+    let transaction_cookie = browser.cookie("oauth_transaction").unwrap().to_string();
+    let verifier = InFlight::from_cookies(
+        &app.keys,
+        app.cookies,
+        Some(&browser.cookie_header()),
+        app.now(),
+    )
+    .unwrap()
+    .take(&state)
+    .unwrap()
+    .pkce_verifier;
+    let shown = browser.get(&callback).await;
+    assert_eq!(shown.status(), 200);
+    let tokens: serde_json::Value = serde_json::from_slice(shown.body()).unwrap();
+    logs.assert_holds_none_of(&[
+        ("code", &code),
+        ("state", &state),
+        ("verifier", &verifier),
+        ("transaction cookie", &transaction_cookie),
+        ("access token", tokens["access_token"].as_str().unwrap()),
+        ("refresh token", tokens["refresh_token"].as_str().unwrap()),
+        ("client secret", &mock.client().client_secret),
+    ]);
+}

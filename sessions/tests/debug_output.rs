@@ -96,3 +96,59 @@ async fn no_debug_output_shows_a_secret() {
     // The refresher was holding a token while it printed.
     assert!(format!("{stage:?}").contains("flights: 1"), "{stage:?}");
 }
+
+/// C13: everything stage 2 and its mock log, at the most verbose level,
+/// over a whole login, a refresh and a logout, holds no token, code,
+/// state, verifier, cookie or secret.
+#[tokio::test]
+async fn the_log_of_a_login_a_refresh_and_a_logout_holds_no_secret() {
+    let (logs, _capturing) = common::testing::logs::CapturedLogs::start();
+    let mock = mock().await;
+    let app = App::for_mock(&mock, REDIRECT);
+    let (keys, policy) = (app.keys.clone(), app.cookies);
+    let mut browser = Browser::new(sessions::routes(app.clone()));
+    let callback = browser
+        .login_until_callback(&NELLY, Consent::Authorize)
+        .await;
+    let code = query_param(&callback, "code").unwrap();
+    let state = query_param(&callback, "state").unwrap();
+    let transaction_cookie = browser.cookie("oauth_transaction").unwrap().to_string();
+    let verifier = InFlight::from_cookies(&keys, policy, Some(&browser.cookie_header()), app.now())
+        .unwrap()
+        .take(&state)
+        .unwrap()
+        .pkce_verifier;
+    assert_eq!(browser.get(&callback).await.status(), 303);
+    let first = Session::from_cookies(&keys, policy, Some(&browser.cookie_header()))
+        .unwrap()
+        .unwrap();
+    let first_cookie = browser.cookie("session").unwrap().to_string();
+    mock.advance_clock(Duration::from_secs(604_800 - 30));
+    assert_eq!(browser.get("/users/me").await.status(), 200);
+    let refreshed = Session::from_cookies(&keys, policy, Some(&browser.cookie_header()))
+        .unwrap()
+        .unwrap();
+    assert_ne!(
+        refreshed.access_token, first.access_token,
+        "a refresh happened"
+    );
+    let logout = browser
+        .request("POST", "/logout", &[("sec-fetch-site", "same-origin")])
+        .await;
+    assert_eq!(logout.status(), 303);
+    logs.assert_holds_none_of(&[
+        ("code", &code),
+        ("state", &state),
+        ("verifier", &verifier),
+        ("transaction cookie", &transaction_cookie),
+        ("session cookie", &first_cookie),
+        ("access token", &first.access_token),
+        ("refresh token", first.refresh_token.as_deref().unwrap()),
+        ("new access token", &refreshed.access_token),
+        (
+            "new refresh token",
+            refreshed.refresh_token.as_deref().unwrap(),
+        ),
+        ("client secret", &mock.client().client_secret),
+    ]);
+}

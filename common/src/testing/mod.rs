@@ -3,6 +3,7 @@
 //!
 //! * [`transcript`]: a flow written down, its random values redacted;
 //! * [`documented`]: the routes a README names, each checked as served;
+//! * [`logs`]: what a flow logged, to prove no secret is in it;
 //! * [`labs`]: driving a lab's page as its buttons would;
 //! * [`scripted_provider`] and [`hostile_input`]: a provider that answers
 //!   what a test scripts, and the generators of bad input the property
@@ -17,6 +18,7 @@ pub mod chromium;
 pub mod documented;
 pub mod hostile_input;
 pub mod labs;
+pub mod logs;
 pub mod processes;
 pub mod properties;
 pub mod scripted_provider;
