@@ -53,6 +53,7 @@ fn every_attack_has_a_row_naming_files_and_tests_that_exist() {
         "Offline grants reach online mode",
         "A brief hold on a session",
         "A flood of session ids",
+        "Google rotates its signing keys",
         "PKCE downgrade",
         "An ambiguous callback",
         "Redirect URI spoofing",

@@ -19,7 +19,7 @@ use crate::personalities::discord::ratelimit::{Limiter, RateLimit};
 use crate::personalities::Personality;
 use parking_lot::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Discord's authorization codes are valid for a short while; 100 seconds is
@@ -85,8 +85,10 @@ pub struct MockState {
     pub watchers: Watchers,
     /// The key ID tokens are signed with (Google's personality), made on
     /// first use: RSA key generation is the slowest thing the mock does,
-    /// and a Discord-only run never needs it.
-    signing_keys: OnceLock<SigningKeys>,
+    /// and a Discord-only run never needs it. Replaced by a rotation.
+    signing_keys: RwLock<Option<Arc<SigningKeys>>>,
+    /// How many times the key was rotated: the next key's seed.
+    rotations: std::sync::atomic::AtomicU64,
 }
 
 impl MockState {
@@ -99,14 +101,30 @@ impl MockState {
             seed,
             store: Mutex::new(Store::new(seed)),
             watchers: Watchers::default(),
-            signing_keys: OnceLock::new(),
+            signing_keys: RwLock::new(None),
+            rotations: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
     /// The key ID tokens are signed with (deterministic under `--seed`).
-    pub fn signing_keys(&self) -> &SigningKeys {
-        self.signing_keys
-            .get_or_init(|| SigningKeys::generate(self.seed))
+    pub fn signing_keys(&self) -> Arc<SigningKeys> {
+        if let Some(keys) = self.signing_keys.read().as_ref() {
+            return keys.clone();
+        }
+        let mut keys = self.signing_keys.write();
+        keys.get_or_insert_with(|| Arc::new(SigningKeys::generate(self.seed)))
+            .clone()
+    }
+
+    /// A new signing key, as Google rotates its keys: the JWKS then lists
+    /// only the new one, and ID tokens carry its `kid`. Clients must fetch
+    /// the keys again when a token names a key they do not know.
+    pub fn rotate_signing_key(&self) {
+        use std::sync::atomic::Ordering;
+        let rotation = self.rotations.fetch_add(1, Ordering::Relaxed) + 1;
+        let seed = self.seed.map(|seed| seed.wrapping_add(rotation));
+        let fresh = SigningKeys::generate(seed);
+        *self.signing_keys.write() = Some(Arc::new(fresh));
     }
 
     /// The store. Its lock does not poison: a mock that stopped answering

@@ -6,7 +6,8 @@
 //! token**, a JWT the provider signed, whose claims say who logged in. It
 //! proves something only once checked (OpenID Connect Core §3.1.3.7):
 //!
-//! 1. the **signature**, against the keys the issuer publishes (its JWKS):
+//! 1. the **signature**, against the keys the issuer publishes (its JWKS,
+//!    fetched again when a token names a new key: [`crate::google_keys`]):
 //!    anyone can write JSON, only the issuer can sign it;
 //! 2. **`iss`**: it comes from the issuer we sent the user to;
 //! 3. **`aud`**: it was made for *this* client, not for another app that
@@ -23,19 +24,22 @@
 //! exchange whose ID token gives the user's subject, name and e-mail.
 
 use crate::carried::Carried;
+use crate::google_keys::GoogleKeys;
 use basic::tokens::Tokens;
 use basic::transaction::Transaction;
 use common::{Decision, FlowReport, Problem, Upstream};
 use http::StatusCode;
 use openidconnect::core::{
     CoreAuthDisplay, CoreAuthenticationFlow, CoreClaimName, CoreClaimType, CoreClient,
-    CoreClientAuthMethod, CoreGrantType, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm,
-    CoreJweKeyManagementAlgorithm, CoreResponseMode, CoreResponseType, CoreSubjectIdentifierType,
+    CoreClientAuthMethod, CoreGrantType, CoreIdTokenVerifier, CoreJsonWebKey,
+    CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm, CoreResponseMode,
+    CoreResponseType, CoreSubjectIdentifierType,
 };
 use openidconnect::{
     AdditionalProviderMetadata, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret,
     CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge,
-    PkceCodeVerifier, ProviderMetadata, RedirectUrl, RefreshToken, Scope, TokenResponse,
+    PkceCodeVerifier, ProviderMetadata, RedirectUrl, RefreshToken, Scope,
+    SignatureVerificationError, TokenResponse,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -80,6 +84,9 @@ type DiscoveredClient = CoreClient<
 /// What Google's login needs, discovered once at start-up.
 pub struct Google {
     client: DiscoveredClient,
+    /// The keys ID tokens are checked against, fetched again on a new `kid`.
+    keys: GoogleKeys,
+    issuer_url: IssuerUrl,
     /// The issuer, as discovery confirmed it: what every ID token's `iss`
     /// and every authorization response's `iss` must say.
     pub issuer: String,
@@ -146,6 +153,8 @@ impl Google {
             .as_deref()
             .and_then(|u| Url::parse(u).ok());
         let issuer = metadata.issuer().to_string();
+        let issuer_url = metadata.issuer().clone();
+        let keys = GoogleKeys::new(metadata.jwks().clone(), metadata.jwks_uri().clone());
         let client = CoreClient::from_provider_metadata(
             metadata,
             ClientId::new(client_id.clone()),
@@ -157,6 +166,8 @@ impl Google {
         );
         Ok(Google {
             client,
+            keys,
+            issuer_url,
             issuer,
             client_id,
             client_secret,
@@ -228,13 +239,27 @@ impl Google {
         let nonce = Nonce::new(sent_nonce.unwrap_or_default());
         // `exp` is judged by the stage's clock (offline: the mock's, which
         // tests move), not the machine's.
-        let verifier = self.client.id_token_verifier().set_time_fn(move || {
-            chrono::DateTime::from_timestamp(i64::try_from(now).unwrap_or(i64::MAX), 0)
-                .unwrap_or_default()
-        });
-        let claims = id_token
-            .claims(&verifier, &nonce)
-            .map_err(refused_id_token)?;
+        let verify = |keys| {
+            let verifier = CoreIdTokenVerifier::new_confidential_client(
+                ClientId::new(self.client_id.clone()),
+                ClientSecret::new(self.client_secret.expose_secret().to_string()),
+                self.issuer_url.clone(),
+                keys,
+            )
+            .set_time_fn(move || {
+                chrono::DateTime::from_timestamp(i64::try_from(now).unwrap_or(i64::MAX), 0)
+                    .unwrap_or_default()
+            });
+            id_token.claims(&verifier, &nonce).cloned()
+        };
+        // A key we do not know: Google may have rotated its keys.
+        let claims = match verify(self.keys.current()) {
+            Err(ClaimsVerificationError::SignatureVerification(
+                SignatureVerificationError::NoMatchingKey,
+            )) if self.keys.refetch(&self.upstream, now).await => verify(self.keys.current()),
+            checked => checked,
+        }
+        .map_err(refused_id_token)?;
         let profile = GoogleProfile {
             subject: claims.subject().to_string(),
             name: claims

@@ -9,7 +9,8 @@
 //!
 //! * Two providers ([`providers`]): Discord, and Google, which speaks
 //!   OpenID Connect ([`google`]: discovery, the ID token and its nonce,
-//!   which the login's transaction carries with [`carried`]).
+//!   which the login's transaction carries with [`carried`]; its signing
+//!   keys, fetched again after a rotation, in [`google_keys`]).
 //!   `GET /login` lists them; `/login/{provider}` starts a login.
 //! * `GET /auth/{provider}` ([`callback`]): a login started with another
 //!   provider is refused before any token request (the mix-up attack); the
@@ -50,6 +51,7 @@ pub mod db;
 pub mod ending;
 pub mod filters;
 pub mod google;
+pub mod google_keys;
 pub mod guard;
 pub mod home;
 pub mod lab;

@@ -127,3 +127,49 @@ async fn discovery_of_a_wrong_issuer_is_refused() {
     .await;
     assert!(wrong.is_err());
 }
+
+/// One Google login, from the authorization request to the checked ID
+/// token, at the stage's time `now`.
+async fn log_in(
+    mock: &mock_discord::MockHandle,
+    google: &Google,
+) -> Result<permissions::google::GoogleProfile, common::Problem> {
+    let now = mock.clock().now_secs();
+    let (url, transaction) = google.begin(now);
+    let callback = submit_consent(url.as_str(), ADA, Consent::Authorize)
+        .await
+        .unwrap();
+    let code = query_param(&callback, "code").unwrap();
+    google
+        .finish(transaction, code, now)
+        .await
+        .map(|(_, profile)| profile)
+}
+
+/// Google rotates its signing keys. A token that names a key the stage
+/// does not know sends it back to the JWKS, so logins go on after a
+/// rotation without a restart; at most once a minute, so that tokens with
+/// made-up key ids cannot make it fetch on every login.
+#[tokio::test]
+async fn a_rotated_signing_key_is_fetched_once_a_minute_at_most() {
+    let mock = MockDiscord::builder().spawn().await.unwrap();
+    let google = google(&mock).await;
+    let fetches = || mock.requests_to("/google/oauth2/v3/certs").len();
+    assert!(log_in(&mock, &google).await.is_ok());
+    assert_eq!(fetches(), 1, "at discovery");
+
+    mock.rotate_signing_key();
+    assert_eq!(log_in(&mock, &google).await.unwrap().subject, ADA);
+    assert_eq!(fetches(), 2, "fetched again for the new kid");
+    assert!(log_in(&mock, &google).await.is_ok());
+    assert_eq!(fetches(), 2, "and kept");
+
+    // A second rotation within the minute: refused, with no fetch.
+    mock.rotate_signing_key();
+    let refused = log_in(&mock, &google).await.unwrap_err();
+    assert!(refused.detail.contains("signature"), "{}", refused.detail);
+    assert_eq!(fetches(), 2);
+    mock.advance_clock(std::time::Duration::from_secs(61));
+    assert!(log_in(&mock, &google).await.is_ok());
+    assert_eq!(fetches(), 3);
+}

@@ -278,6 +278,11 @@ impl MockHandle {
         self.state.reset();
     }
 
+    /// A new key for Google's ID tokens; the JWKS lists only the new one.
+    pub fn rotate_signing_key(&self) {
+        self.state.rotate_signing_key();
+    }
+
     /// Registers one more redirect URI for the first client, at run time.
     pub fn register_redirect_uri(&self, uri: &str) {
         register(&mut self.state.config_mut(), Personality::Discord, uri);
