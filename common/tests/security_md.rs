@@ -54,6 +54,7 @@ fn every_attack_has_a_row_naming_files_and_tests_that_exist() {
         "A brief hold on a session",
         "A flood of session ids",
         "Google rotates its signing keys",
+        "A provider impersonated over TLS",
         "PKCE downgrade",
         "An ambiguous callback",
         "Redirect URI spoofing",
