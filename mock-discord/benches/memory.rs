@@ -41,8 +41,13 @@ impl Drop for Mock {
 }
 
 fn start_mock() -> Mock {
+    start_mock_with(&["--auto-approve", "nelly"])
+}
+
+fn start_mock_with(args: &[&str]) -> Mock {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mock-discord"))
-        .args(["--port", "0", "--auto-approve", "nelly"])
+        .args(["--port", "0"])
+        .args(args)
         .args(["--rate-limit", "1000000000"])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -63,6 +68,57 @@ fn start_mock() -> Mock {
         .expect("a URL at the end of the line")
         .to_string();
     Mock { child, base }
+}
+
+/// Requests as big as a URL may be, by the thousand: each authorize
+/// request carries the longest state the mock keeps (1 KB) and a 58 KB
+/// parameter besides, and leaves a consent page waiting. The journal and
+/// the inspector keep each value cut to 200 characters, at most 1,000
+/// consent pages wait, and a longer state is refused: the memory stays
+/// flat instead of growing by 60 KB a request.
+async fn big_values() {
+    const ROUNDS: usize = 3;
+    const PER_ROUND: usize = 2_000;
+    let mock = start_mock_with(&[]);
+    let pid = mock.child.id();
+    let mut url = reqwest::Url::parse(&authorize_url(&mock.base)).unwrap();
+    let state = "s".repeat(1024);
+    let padding = "p".repeat(58 * 1024);
+    let query: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(name, _)| name != "state")
+        .map(|(n, v)| (n.into_owned(), v.into_owned()))
+        .chain([("state".into(), state), ("padding".into(), padding)])
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(query);
+    let url: Arc<str> = url.to_string().into();
+    let http = Client::new();
+    for _ in 0..50 {
+        let page = http.get(&*url).send().await.expect("authorize answers");
+        assert!(page.status().is_success(), "{}", page.status());
+    }
+    println!("mock-discord memory: {ROUNDS} rounds of {PER_ROUND} authorize requests of 60 KB each ({CONCURRENCY} at a time)");
+    println!("  {:>8}  {:>9}", "requests", "RSS KiB");
+    println!("  {:>8}  {:>9}", 0, rss_kib(pid));
+    for round in 1..=ROUNDS {
+        let sent = Arc::new(AtomicU64::new(0));
+        let workers: Vec<_> = (0..CONCURRENCY)
+            .map(|_| {
+                let (http, url, sent) = (http.clone(), url.clone(), sent.clone());
+                tokio::spawn(async move {
+                    while sent.fetch_add(1, Ordering::Relaxed) < PER_ROUND as u64 {
+                        let page = http.get(&*url).send().await.expect("authorize answers");
+                        assert!(page.status().is_success(), "{}", page.status());
+                        page.bytes().await.expect("the consent page");
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker.await.expect("no worker panics");
+        }
+        println!("  {:>8}  {:>9}", round * PER_ROUND, rss_kib(pid));
+    }
 }
 
 /// Resident memory of a process, in KiB.
@@ -157,6 +213,7 @@ async fn login_and_refresh(http: &Client, base: &str, authorize: &str) -> Option
 
 #[tokio::main]
 async fn main() {
+    big_values().await;
     let mock = start_mock();
     let pid = mock.child.id();
     let base: Arc<str> = mock.base.clone().into();

@@ -158,6 +158,24 @@ async fn fifteen_thousand_scopes_are_refused_as_too_many() {
     }
 }
 
+/// A consent page holds its request, state included, until answered: a
+/// state or nonce over 1 KB is refused, so that 60 KB ones, repeated,
+/// cannot fill the memory an offline stage shares with the mock.
+#[tokio::test]
+async fn an_oversized_state_or_nonce_is_refused() {
+    let mock = mock().await;
+    let at_most = "s".repeat(1024);
+    let page = get(&authorize_url(&mock, &[("state", &at_most)])).await;
+    assert_eq!(page.status(), StatusCode::OK, "the consent page");
+    for name in ["state", "nonce"] {
+        let over = "s".repeat(1025);
+        let refused = get(&authorize_url(&mock, &[(name, &over)])).await;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{name}");
+        let text = refused.text().await.unwrap();
+        assert!(text.contains("longer than 1024 bytes"), "{name}");
+    }
+}
+
 #[tokio::test]
 async fn consent_page_is_escaped_unframeable_and_self_contained() {
     let mut config = MockConfig::default();

@@ -11,11 +11,15 @@
 use crate::oauth::authorization_response::{approve, refuse};
 use crate::oauth::browsers::BROWSER_COOKIE;
 use crate::oauth::consent::{hold_for_consent, read_decision, Decided};
-use crate::oauth::reply::bad_params_page;
+use crate::oauth::reply::{bad_params_page, error_page};
 use crate::oauth::request::MockRequest;
 use crate::personalities::Personality;
 use crate::state::MockState;
+use http::StatusCode;
 use warp::reply::Response;
+
+/// The longest `state` or `nonce` the mock keeps and sends back.
+pub const MAX_ECHOED_BYTES: usize = 1024;
 
 /// `GET`: the authorization request.
 pub fn authorize(mock: &MockState, personality: Personality, request: &MockRequest) -> Response {
@@ -41,6 +45,19 @@ pub fn authorize(mock: &MockState, personality: Personality, request: &MockReque
         }
     };
     let state = params.get("state").map(str::to_string);
+    // A consent page holds its request until answered: a 60 KB state,
+    // repeated, would fill the memory of the process an offline stage
+    // shares. No client needs more than a few dozen bytes.
+    let too_long = ["state", "nonce"]
+        .into_iter()
+        .find(|name| params.get(name).is_some_and(|v| v.len() > MAX_ECHOED_BYTES));
+    if let Some(name) = too_long {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Invalid OAuth2 request",
+            &format!("The {name} is longer than {MAX_ECHOED_BYTES} bytes."),
+        );
+    }
 
     // 2. Everything else is the client's mistake, reported to the client.
     let authorization =
