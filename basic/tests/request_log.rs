@@ -135,7 +135,7 @@ async fn log(dir: &std::path::Path, vars: &[(&str, &str)]) -> String {
 async fn the_log_of_a_whole_login_holds_no_secret() {
     use basic::transaction::InFlight;
     use common::testing::{logs::CapturedLogs, query_param, Browser};
-    let (logs, _capturing) = CapturedLogs::start();
+    let logs = CapturedLogs::start();
     let mock = mock_discord::MockDiscord::builder().spawn().await.unwrap();
     let app = common::App::for_mock(&mock, "http://127.0.0.1:5000/auth");
     let mut browser = Browser::new(basic::routes(app.clone()));

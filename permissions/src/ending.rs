@@ -1,7 +1,8 @@
 //! Ending a session, at the provider too. A session's row holds the
 //! provider's tokens, live there until revoked: so however a session ends
-//! (logout, a timeout the guard finds, or nobody coming back), its grant
-//! is revoked, as stage 2's logout does.
+//! (logout, logout everywhere, an identity unlinked, a timeout the guard
+//! finds, or nobody coming back), its grant is revoked, as stage 2's
+//! logout does.
 
 use crate::app::PermissionsApp;
 use crate::db::{column, unavailable, Db};
@@ -81,8 +82,20 @@ pub async fn take_expired(db: &Db, seal: &TokenSeal, now: u64) -> Result<Vec<Hel
         .fetch_all(&db.pool)
         .await
         .map_err(unavailable)?;
-    let mut taken = Vec::new();
-    for row in &rows {
+    end_rows(db, seal, &rows).await
+}
+
+/// Ends the sessions of `rows` (each with its `id_hash`, `user_id`,
+/// `provider` and `sealed_tokens`), one DELETE each, and returns the tokens
+/// of those this call ended: of two instances ending the same row at once,
+/// only the one whose DELETE took it revokes its tokens.
+pub async fn end_rows(
+    db: &Db,
+    seal: &TokenSeal,
+    rows: &[sqlx::any::AnyRow],
+) -> Result<Vec<HeldTokens>, Problem> {
+    let mut ended = Vec::new();
+    for row in rows {
         let id_hash: String = column(row, "id_hash")?;
         let provider: String = column(row, "provider")?;
         let sealed_for = SealedFor {
@@ -91,16 +104,49 @@ pub async fn take_expired(db: &Db, seal: &TokenSeal, now: u64) -> Result<Vec<Hel
             user_id: column(row, "user_id")?,
         };
         let tokens = seal.open(&column::<String>(row, "sealed_tokens")?, sealed_for);
-        // One by one, by id: of two instances sweeping at once, only the
-        // one whose DELETE took the row revokes its tokens.
         let deleted = sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(&id_hash)
             .execute(&db.pool)
             .await
             .map_err(unavailable)?;
         if let (Some(tokens), 1) = (tokens, deleted.rows_affected()) {
-            taken.push(HeldTokens { provider, tokens });
+            ended.push(HeldTokens { provider, tokens });
         }
     }
-    Ok(taken)
+    Ok(ended)
+}
+
+/// Ends every session of a user, or only those `opened_by` one of their
+/// identities (provider, subject). Returns their tokens, for revocation.
+pub async fn delete_all_of(
+    db: &Db,
+    seal: &TokenSeal,
+    user_id: i64,
+    opened_by: Option<(&str, &str)>,
+) -> Result<Vec<HeldTokens>, Problem> {
+    const SELECT: &str = "SELECT id_hash, user_id, provider, sealed_tokens FROM sessions";
+    let rows = match opened_by {
+        None => {
+            sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE user_id = $1"))).bind(user_id)
+        }
+        Some((provider, subject)) => sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE user_id = $1 AND provider = $2 AND subject = $3"
+        )))
+        .bind(user_id)
+        .bind(provider)
+        .bind(subject),
+    }
+    .fetch_all(&db.pool)
+    .await
+    .map_err(unavailable)?;
+    let tokens = end_rows(db, seal, &rows).await?;
+    if opened_by.is_none() {
+        // And any session opened since the list was read.
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&db.pool)
+            .await
+            .map_err(unavailable)?;
+    }
+    Ok(tokens)
 }

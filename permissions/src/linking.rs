@@ -14,7 +14,6 @@ use crate::app::PermissionsApp;
 use crate::carried::Carried;
 use crate::guard::CurrentUser;
 use crate::providers::LoginProvider;
-use crate::store;
 use crate::users::{self, Linked, Unlinked};
 use basic::callback::Accepted;
 use common::{Answer, Problem};
@@ -101,7 +100,7 @@ pub async fn unlink(
             // leave its sessions alive: those it opened end, revoked.
             let opened_by = Some((provider.as_str(), subject.as_str()));
             for held in
-                store::delete_all_of(&app.db, &app.seal, user.user_id(), opened_by).await?
+                crate::ending::delete_all_of(&app.db, &app.seal, user.user_id(), opened_by).await?
             {
                 crate::ending::revoke(&app, &held).await;
             }

@@ -3,9 +3,9 @@
 //! is revoked at the provider as in stage 2 ([`crate::ending`]).
 
 use crate::app::PermissionsApp;
+use crate::cookie;
 use crate::ending::{end, revoke};
 use crate::guard::CurrentUser;
-use crate::{cookie, store};
 use common::Answer;
 use std::sync::Arc;
 
@@ -19,7 +19,7 @@ pub async fn logout(app: Arc<PermissionsApp>, cookies: Option<String>) -> Answer
 
 /// `POST /logout/all`: every session of the user, in every browser.
 pub async fn logout_all(app: Arc<PermissionsApp>, user: CurrentUser) -> Answer {
-    for tokens in store::delete_all_of(&app.db, &app.seal, user.user_id(), None).await? {
+    for tokens in crate::ending::delete_all_of(&app.db, &app.seal, user.user_id(), None).await? {
         revoke(&app, &tokens).await;
     }
     sessions::logout::logged_out(&app)

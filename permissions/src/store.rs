@@ -234,60 +234,6 @@ pub async fn delete(
     Ok(tokens)
 }
 
-/// Ends every session of a user, or only those `opened_by` one of their
-/// identities (provider, subject). Returns their tokens, for revocation.
-pub async fn delete_all_of(
-    db: &Db,
-    seal: &TokenSeal,
-    user_id: i64,
-    opened_by: Option<(&str, &str)>,
-) -> Result<Vec<HeldTokens>, Problem> {
-    let rows = match opened_by {
-        None => sqlx::query("SELECT id_hash, provider, sealed_tokens FROM sessions WHERE user_id = $1")
-            .bind(user_id),
-        Some((provider, subject)) => {
-            sqlx::query("SELECT id_hash, provider, sealed_tokens FROM sessions WHERE user_id = $1 AND provider = $2 AND subject = $3")
-                .bind(user_id)
-                .bind(provider)
-                .bind(subject)
-        }
-    }
-    .fetch_all(&db.pool)
-    .await
-    .map_err(unavailable)?;
-    let mut tokens = Vec::new();
-    for row in &rows {
-        let id_hash: String = column(row, "id_hash")?;
-        let provider: String = column(row, "provider")?;
-        let sealed_for = SealedFor {
-            row: &id_hash,
-            provider: &provider,
-            user_id,
-        };
-        let opened = seal.open(&column::<String>(row, "sealed_tokens")?, sealed_for);
-        let deleted = sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-            .bind(&id_hash)
-            .execute(&db.pool)
-            .await
-            .map_err(unavailable)?;
-        if let (Some(opened), 1) = (opened, deleted.rows_affected()) {
-            tokens.push(HeldTokens {
-                provider,
-                tokens: opened,
-            });
-        }
-    }
-    if opened_by.is_none() {
-        // And any session opened since the list was read.
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&db.pool)
-            .await
-            .map_err(unavailable)?;
-    }
-    Ok(tokens)
-}
-
 /// Claims the right to refresh this session's tokens. Only one claim
 /// succeeds, across every instance: the `UPDATE … WHERE` is atomic in the
 /// database, and it matches only an unclaimed (or abandoned) row still at

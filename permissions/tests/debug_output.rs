@@ -13,7 +13,7 @@ use support::*;
 
 #[tokio::test]
 async fn the_log_and_the_debug_output_of_a_whole_flow_hold_no_secret() {
-    let (logs, _capturing) = CapturedLogs::start();
+    let logs = CapturedLogs::start();
     let mock = mock().await;
     let (_, db) = database(Backend::Sqlite).await;
     // Long timeouts, so that a week's jump refreshes instead of ending it.

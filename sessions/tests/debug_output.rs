@@ -102,7 +102,7 @@ async fn no_debug_output_shows_a_secret() {
 /// state, verifier, cookie or secret.
 #[tokio::test]
 async fn the_log_of_a_login_a_refresh_and_a_logout_holds_no_secret() {
-    let (logs, _capturing) = common::testing::logs::CapturedLogs::start();
+    let logs = common::testing::logs::CapturedLogs::start();
     let mock = mock().await;
     let app = App::for_mock(&mock, REDIRECT);
     let (keys, policy) = (app.keys.clone(), app.cookies);

@@ -1,13 +1,16 @@
 //! Everything the stages log while a test runs, captured: for the tests
 //! that a whole flow's log holds no token, code, verifier or secret.
 //!
-//! The capture covers the current thread: a `#[tokio::test]` runs its
-//! tasks (the stage's handlers, and the mock it logs in with) there, so
-//! every line either writes is caught, at the most verbose level.
+//! The capture is the process's global subscriber, at the most verbose
+//! level: every thread's lines are caught (the stage's handlers, the mock
+//! it logs in with, any other test of the same binary). A subscriber for
+//! one thread only would miss lines: tracing caches, per call site,
+//! whether anyone listens, and a test running beside it without one can
+//! settle that to "nobody".
 
 use parking_lot::Mutex;
 use std::io::Write;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tracing_subscriber::fmt::MakeWriter;
 
 /// Lines logged while the capture is alive.
@@ -15,15 +18,23 @@ use tracing_subscriber::fmt::MakeWriter;
 pub struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
 
 impl CapturedLogs {
-    /// Starts capturing every level on this thread, until the guard goes.
-    pub fn start() -> (CapturedLogs, tracing::subscriber::DefaultGuard) {
-        let logs = CapturedLogs::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(logs.clone())
-            .finish();
-        (logs.clone(), tracing::subscriber::set_default(subscriber))
+    /// Captures every level, from every thread, for the rest of the
+    /// process (once: later calls share the same capture).
+    pub fn start() -> CapturedLogs {
+        static GLOBAL: OnceLock<CapturedLogs> = OnceLock::new();
+        GLOBAL
+            .get_or_init(|| {
+                let logs = CapturedLogs::default();
+                let subscriber = tracing_subscriber::fmt()
+                    .with_max_level(tracing::Level::TRACE)
+                    .with_ansi(false)
+                    .with_writer(logs.clone())
+                    .finish();
+                tracing::subscriber::set_global_default(subscriber)
+                    .expect("no other global subscriber in a test process");
+                logs
+            })
+            .clone()
     }
 
     pub fn text(&self) -> String {
