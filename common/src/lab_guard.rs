@@ -24,14 +24,10 @@ pub fn local_host_only(
         .unify()
         .and_then(move |host: Option<String>| async move {
             let host = host.unwrap_or_default();
-            if port.is_some_and(|port| local_host::is_local_host(&host, port)) {
-                Ok(())
-            } else {
-                Err(warp::reject::custom(Problem::new(
-                    StatusCode::FORBIDDEN,
-                    "The lab answers only at 127.0.0.1 or localhost, on the stage's port",
-                )))
-            }
+            allowed(
+                port.is_some_and(|port| local_host::is_local_host(&host, port)),
+                "The lab answers only at 127.0.0.1 or localhost, on the stage's port",
+            )
         })
         .untuple_one()
 }
@@ -69,16 +65,24 @@ pub fn own_page_only() -> impl Filter<Extract = (), Error = Rejection> + Clone {
         .or(warp::any().map(|| false))
         .unify()
         .and_then(|from_our_page: bool| async move {
-            if from_our_page {
-                Ok(())
-            } else {
-                Err(warp::reject::custom(Problem::new(
-                    StatusCode::FORBIDDEN,
-                    "Cross-site lab switch refused: use the lab's own page",
-                )))
-            }
+            allowed(
+                from_our_page,
+                "Cross-site lab switch refused: use the lab's own page",
+            )
         })
         .untuple_one()
+}
+
+/// Lets the request through, or refuses it: 403 and `detail`.
+fn allowed(ok: bool, detail: &'static str) -> Result<(), Rejection> {
+    if ok {
+        Ok(())
+    } else {
+        Err(warp::reject::custom(Problem::new(
+            StatusCode::FORBIDDEN,
+            detail,
+        )))
+    }
 }
 
 #[cfg(test)]

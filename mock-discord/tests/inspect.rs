@@ -69,13 +69,7 @@ async fn requests_json_and_reset() {
     assert_eq!(list.as_array().unwrap().len(), 3, "{list}");
     assert_eq!(list[2]["path"], "/api/oauth2/token");
 
-    let reset = http()
-        .post(format!("{}/__mock/reset", mock.base_url()))
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(reset.status(), StatusCode::OK);
+    assert_eq!(reset_over_http(&mock).await, StatusCode::OK);
     assert!(mock.requests().is_empty());
 }
 
@@ -87,13 +81,7 @@ async fn a_reset_never_turns_the_clock_back() {
     let mock = mock().await;
     mock.advance_clock(std::time::Duration::from_secs(3600));
     let before = mock.clock().now_secs();
-    let reset = http()
-        .post(format!("{}/__mock/reset", mock.base_url()))
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(reset.status(), StatusCode::OK);
+    assert_eq!(reset_over_http(&mock).await, StatusCode::OK);
     assert_eq!(mock.clock().offset().as_secs(), 3600);
     assert!(mock.clock().now_secs() >= before);
 }

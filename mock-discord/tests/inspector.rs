@@ -197,13 +197,7 @@ async fn the_event_stream_replays_the_timeline_then_follows_it() {
     read_until(&mut stream, &mut seen, "GET /api/v10/users/@me").await;
 
     // And a reset tells the page to start empty.
-    let reset = http()
-        .post(format!("{}/__mock/reset", mock.base_url()))
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(reset.status(), StatusCode::OK);
+    assert_eq!(reset_over_http(&mock).await, StatusCode::OK);
     read_until(&mut stream, &mut seen, "event:reset").await;
     assert!(steps(&mock).await.is_empty());
 }

@@ -240,16 +240,22 @@ async fn redirect_uri_must_equal_the_authorize_one() {
 #[tokio::test]
 async fn a_redirect_uri_named_at_authorize_is_required_at_the_token_endpoint() {
     let mock = mock().await;
+    let without_redirect_uri = |code: String| {
+        let mock = &mock;
+        async move {
+            token_request(
+                mock,
+                &[
+                    ("grant_type", "authorization_code"),
+                    ("code", &code),
+                    ("code_verifier", VERIFIER),
+                ],
+            )
+            .await
+        }
+    };
     let code = code_for(&mock, &NELLY, &[]).await;
-    let (status, body) = token_request(
-        &mock,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("code_verifier", VERIFIER),
-        ],
-    )
-    .await;
+    let (status, body) = without_redirect_uri(code).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"], "invalid_request", "{body}");
     assert!(body["error_description"]
@@ -259,15 +265,7 @@ async fn a_redirect_uri_named_at_authorize_is_required_at_the_token_endpoint() {
     // Named nowhere (Discord then uses the first registered one): the
     // token request may leave it out too.
     let code = code_for(&mock, &NELLY, &[("redirect_uri", "")]).await;
-    let (status, body) = token_request(
-        &mock,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("code_verifier", VERIFIER),
-        ],
-    )
-    .await;
+    let (status, body) = without_redirect_uri(code).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 

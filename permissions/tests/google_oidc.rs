@@ -7,7 +7,7 @@ use common::Upstream;
 use mock_discord::{
     submit_consent, Consent, Endpoint, Fault, FaultRule, IdTokenSpoil, MockDiscord,
 };
-use permissions::google::Google;
+use permissions::google::{Google, GoogleProfile};
 use secrecy::SecretString;
 
 const REDIRECT: &str = "http://127.0.0.1:5000/auth/google";
@@ -24,6 +24,21 @@ async fn google(mock: &mock_discord::MockHandle) -> Google {
     )
     .await
     .expect("discovery")
+}
+
+/// One Google login as Ada, from the authorization request to the checked
+/// ID token, at the mock's time.
+async fn log_in(
+    mock: &mock_discord::MockHandle,
+    google: &Google,
+) -> Result<(basic::tokens::Tokens, GoogleProfile), common::Problem> {
+    let now = mock.clock().now_secs();
+    let (url, transaction) = google.begin(now);
+    let callback = submit_consent(url.as_str(), ADA, Consent::Authorize)
+        .await
+        .unwrap();
+    let code = query_param(&callback, "code").unwrap();
+    google.finish(transaction, code, now).await
 }
 
 #[tokio::test]
@@ -69,13 +84,7 @@ async fn a_login_yields_the_verified_profile_and_each_spoiled_token_is_refused()
             times: 1,
             fault: Fault::SpoilIdToken { how },
         });
-        let (url, transaction) = google.begin(now);
-        let callback = submit_consent(url.as_str(), ADA, Consent::Authorize)
-            .await
-            .unwrap();
-        let code = query_param(&callback, "code").unwrap();
-        let refused = google
-            .finish(transaction, code, now)
+        let refused = log_in(&mock, &google)
             .await
             .expect_err(&format!("{how:?} must be refused"));
         assert_eq!(refused.status, 400, "{how:?}");
@@ -93,12 +102,7 @@ async fn a_refresh_keeps_no_rotation_and_revocation_ends_the_grant() {
     let mock = MockDiscord::builder().spawn().await.unwrap();
     let google = google(&mock).await;
     let now = mock.clock().now_secs();
-    let (url, transaction) = google.begin(now);
-    let callback = submit_consent(url.as_str(), ADA, Consent::Authorize)
-        .await
-        .unwrap();
-    let code = query_param(&callback, "code").unwrap();
-    let (tokens, _) = google.finish(transaction, code, now).await.unwrap();
+    let (tokens, _) = log_in(&mock, &google).await.unwrap();
     let refresh = tokens.refresh_token.clone().unwrap();
     let sessions::refresh::Refreshed::Tokens(refreshed) = google.refresh(&refresh, now).await
     else {
@@ -128,24 +132,6 @@ async fn discovery_of_a_wrong_issuer_is_refused() {
     assert!(wrong.is_err());
 }
 
-/// One Google login, from the authorization request to the checked ID
-/// token, at the stage's time `now`.
-async fn log_in(
-    mock: &mock_discord::MockHandle,
-    google: &Google,
-) -> Result<permissions::google::GoogleProfile, common::Problem> {
-    let now = mock.clock().now_secs();
-    let (url, transaction) = google.begin(now);
-    let callback = submit_consent(url.as_str(), ADA, Consent::Authorize)
-        .await
-        .unwrap();
-    let code = query_param(&callback, "code").unwrap();
-    google
-        .finish(transaction, code, now)
-        .await
-        .map(|(_, profile)| profile)
-}
-
 /// Google rotates its signing keys. A token that names a key the stage
 /// does not know sends it back to the JWKS, so logins go on after a
 /// rotation without a restart; at most once a minute, so that tokens with
@@ -159,7 +145,7 @@ async fn a_rotated_signing_key_is_fetched_once_a_minute_at_most() {
     assert_eq!(fetches(), 1, "at discovery");
 
     mock.rotate_signing_key();
-    assert_eq!(log_in(&mock, &google).await.unwrap().subject, ADA);
+    assert_eq!(log_in(&mock, &google).await.unwrap().1.subject, ADA);
     assert_eq!(fetches(), 2, "fetched again for the new kid");
     assert!(log_in(&mock, &google).await.is_ok());
     assert_eq!(fetches(), 2, "and kept");

@@ -15,6 +15,27 @@ use sessions::session::Session;
 use std::time::Duration;
 use support::*;
 
+/// A login of Nelly's stopped before its callback: the callback URL, its
+/// code and state, and the browser's logins in progress, opened.
+async fn until_callback<F: common::testing::StageRoutes>(
+    browser: &mut Browser<F>,
+    app: &App,
+) -> (String, String, String, InFlight) {
+    let callback = browser
+        .login_until_callback(&NELLY, Consent::Authorize)
+        .await;
+    let code = query_param(&callback, "code").unwrap();
+    let state = query_param(&callback, "state").unwrap();
+    let in_flight = InFlight::from_cookies(
+        &app.keys,
+        app.cookies,
+        Some(&browser.cookie_header()),
+        app.now(),
+    )
+    .unwrap();
+    (callback, code, state, in_flight)
+}
+
 #[tokio::test]
 async fn no_debug_output_shows_a_secret() {
     let mock = mock().await;
@@ -23,13 +44,7 @@ async fn no_debug_output_shows_a_secret() {
     let mut browser = Browser::new(sessions::routes(app.clone()));
 
     // Mid-login: the transaction, with its state and verifier.
-    let callback = browser
-        .login_until_callback(&NELLY, Consent::Authorize)
-        .await;
-    let code = query_param(&callback, "code").unwrap();
-    let state = query_param(&callback, "state").unwrap();
-    let mut in_flight =
-        InFlight::from_cookies(&keys, policy, Some(&browser.cookie_header()), app.now()).unwrap();
+    let (callback, code, state, mut in_flight) = until_callback(&mut browser, &app).await;
     let in_flight_shown = format!("{in_flight:?}");
     let transaction = in_flight.take(&state).expect("the login in progress");
     let verifier = transaction.pkce_verifier.clone();
@@ -107,17 +122,9 @@ async fn the_log_of_a_login_a_refresh_and_a_logout_holds_no_secret() {
     let app = App::for_mock(&mock, REDIRECT);
     let (keys, policy) = (app.keys.clone(), app.cookies);
     let mut browser = Browser::new(sessions::routes(app.clone()));
-    let callback = browser
-        .login_until_callback(&NELLY, Consent::Authorize)
-        .await;
-    let code = query_param(&callback, "code").unwrap();
-    let state = query_param(&callback, "state").unwrap();
+    let (callback, code, state, mut in_flight) = until_callback(&mut browser, &app).await;
     let transaction_cookie = browser.cookie("oauth_transaction").unwrap().to_string();
-    let verifier = InFlight::from_cookies(&keys, policy, Some(&browser.cookie_header()), app.now())
-        .unwrap()
-        .take(&state)
-        .unwrap()
-        .pkce_verifier;
+    let verifier = in_flight.take(&state).unwrap().pkce_verifier;
     assert_eq!(browser.get(&callback).await.status(), 303);
     let first = Session::from_cookies(&keys, policy, Some(&browser.cookie_header()))
         .unwrap()

@@ -32,6 +32,17 @@ pub fn http() -> reqwest::Client {
 }
 
 /// The JSON the mock answers to `GET {path}` (its `/__mock/…` views).
+/// `POST /__mock/reset` as the inspector's own page or curl sends it.
+pub async fn reset_over_http(mock: &MockHandle) -> StatusCode {
+    http()
+        .post(format!("{}/__mock/reset", mock.base_url()))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
 pub async fn get_json(mock: &MockHandle, path: &str) -> Value {
     http()
         .get(format!("{}{path}", mock.base_url()))
