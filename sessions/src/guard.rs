@@ -2,19 +2,20 @@
 //! (step 13 in the README's diagram).
 //!
 //! [`logged_in`] is a warp filter. It opens the request's session cookie,
-//! refreshes the access token when it is about to expire (steps 17–20), and
-//! yields the session, or rejects the request with 401 before the handler
-//! runs.
+//! refuses it when it is over (too old, or unused too long), refreshes the
+//! access token when it is about to expire (steps 17–20), and yields the
+//! session, or rejects the request with 401 before the handler runs.
 //! [`protected`] puts a handler behind it, and sends the browser the
-//! renewed cookie after a refresh, so that a new protected route is one
-//! line and cannot forget either step.
+//! renewed cookie after a refresh (or after a use that restarts the idle
+//! limit), so that a new protected route is one line and cannot forget
+//! either step.
 
 use crate::app::SessionApp;
 use crate::refresh::{Refreshed, REFRESH_MARGIN_SECS};
 use crate::session::Session;
 use common::filters::cookie_header;
 use common::with;
-use common::{Answer, Decision, Problem};
+use common::{Answer, App, Decision, Problem};
 use http::HeaderValue;
 use std::future::Future;
 use std::sync::Arc;
@@ -23,8 +24,20 @@ use warp::{Filter, Rejection};
 /// A request with a valid session.
 pub struct LoggedIn {
     pub session: Session,
-    /// After a refresh: the new session cookie, for the browser.
+    /// After a refresh or a renewal: the new session cookie, for the
+    /// browser.
     renewed_cookie: Option<HeaderValue>,
+}
+
+impl LoggedIn {
+    /// The session, with the cookie that hands it to the browser.
+    fn reissued(session: Session, app: &App) -> LoggedIn {
+        let cookie = session.cookie_for(app);
+        LoggedIn {
+            session,
+            renewed_cookie: Some(cookie),
+        }
+    }
 }
 
 /// The logged-in session, or a rejection with 401 `Not logged in`.
@@ -41,7 +54,7 @@ pub fn logged_in(
 }
 
 /// A handler behind [`logged_in`]: it gets the session, and its answer
-/// carries the renewed cookie when there was a refresh.
+/// carries the renewed cookie when there was a refresh or a renewal.
 pub fn protected<H, F>(
     app: Arc<SessionApp>,
     handler: H,
@@ -92,23 +105,24 @@ pub(crate) async fn open_session(
         return Err(logged_out());
     }
     if now.saturating_add(REFRESH_MARGIN_SECS) < session.expires_at {
-        return Ok(LoggedIn {
-            session,
-            renewed_cookie: None,
-        });
+        if !session.needs_renewal(now) {
+            return Ok(LoggedIn {
+                session,
+                renewed_cookie: None,
+            });
+        }
+        // In use, so not idle: the hour-old cookie is reissued, and its
+        // idle time starts again from now.
+        return Ok(LoggedIn::reissued(session.renewed(now), &app.app));
     }
     let Some(refresh_token) = session.refresh_token.clone() else {
         return Err(logged_out());
     };
     match app.refresher.refresh(&app.app, &refresh_token).await {
         Refreshed::Tokens(tokens) => {
-            let session = session.refreshed(tokens, app.app.now());
-            let cookie = session.cookie_for(&app.app);
             app.app.report.report(Decision::SessionRefreshed);
-            Ok(LoggedIn {
-                session,
-                renewed_cookie: Some(cookie),
-            })
+            let session = session.refreshed(tokens, app.app.now());
+            Ok(LoggedIn::reissued(session, &app.app))
         }
         Refreshed::LoginEnded => Err(logged_out()),
         Refreshed::Failed(problem) => Err(problem),

@@ -103,7 +103,7 @@ pub fn replay_outcome(result: Result<(), Problem>) -> Outcome {
             "The attack worked: 200, the copy is still logged in",
             vec![
                 "Logout revoked the token at Discord and deleted the cookie in your browser, but the copy is a whole session by itself: the server keeps nothing it could forget.".into(),
-                "It works until it expires (a week), or until SESSION_SECRET changes for everyone.".into(),
+                "It works until it expires (half a week unused, a week after the login, whichever comes first), or until SESSION_SECRET changes for everyone.".into(),
             ],
         ),
         Err(problem) => Outcome::stopped(

@@ -11,7 +11,8 @@
 //! * Step 12: a [`session`] cookie, sealed as stage 1 seals its
 //!   transaction, and a 303 to `/users/me` instead of a page of tokens.
 //! * Step 13, and every later request: the [`guard`] opens the session, or
-//!   answers 401. Steps 14–16, `GET /users/me` ([`profile`]): the
+//!   answers 401 (none, or over: a week after login, or half a week
+//!   unused). Steps 14–16, `GET /users/me` ([`profile`]): the
 //!   provider's API, called with the user's token.
 //! * Steps 17–20: when the access token is about to expire, the guard
 //!   trades the refresh token for new ones ([`refresh`], single-flight,

@@ -29,6 +29,16 @@ pub const SESSION_COOKIE: CookieName = CookieName {
 /// it alive until the user logged out. Checked by the server: `Max-Age` is
 /// only advice to the browser, and a copied cookie knows nothing of it.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
+/// Half that week: a session nobody uses for this long is over, so a
+/// cookie left behind on a shared computer (or copied, then kept for
+/// later) does not last the whole week. Counted from the cookie's
+/// `issued_at`, which each use renews (see [`RENEW_AFTER`]).
+pub const SESSION_IDLE: Duration = Duration::from_secs(7 * 24 * 3600 / 2);
+/// A cookie older than this is reissued, with a new `issued_at`, on its
+/// next use. Once an hour, not at every request: the idle limit then
+/// counts to within an hour, and a busy page does not re-encrypt and
+/// resend its cookie with every answer.
+pub const RENEW_AFTER: Duration = Duration::from_secs(3600);
 
 /// One-letter field names keep the cookie small: browsers drop cookies
 /// over 4096 bytes, and every request carries this one.
@@ -46,8 +56,9 @@ pub struct Session {
     /// The user's display name, fetched once at login for the home page.
     #[serde(rename = "n")]
     pub user_name: String,
-    /// Unix seconds when this cookie was issued (at login, and again at
-    /// each refresh). Sealed with the rest, so its holder cannot move it.
+    /// Unix seconds when this cookie was issued (at login, at each
+    /// refresh, and when a use renews it): the idle limit counts from
+    /// here. Sealed with the rest, so its holder cannot move it.
     #[serde(rename = "i")]
     pub issued_at: u64,
     /// Unix seconds of the login itself, kept across refreshes: the
@@ -97,20 +108,39 @@ impl Session {
         }
     }
 
-    /// Has this login outlived [`SESSION_LIFETIME`]? A cookie issued (or a
-    /// login made) in the future counts as over: its age would read as
-    /// zero until that time came ([`common::clock::from_the_future`]).
+    /// Has this login outlived [`SESSION_LIFETIME`], or gone unused for
+    /// [`SESSION_IDLE`]? A cookie issued (or a login made) in the future
+    /// counts as over: its age would read as zero until that time came
+    /// ([`common::clock::from_the_future`]).
     pub fn is_over(&self, now: u64) -> bool {
         common::clock::from_the_future(self.issued_at, now)
             || common::clock::from_the_future(self.logged_in_at, now)
             || now.saturating_sub(self.logged_in_at) >= SESSION_LIFETIME.as_secs()
+            || now.saturating_sub(self.issued_at) >= SESSION_IDLE.as_secs()
     }
 
-    /// What is left of the login's lifetime when this cookie was issued:
-    /// the cookie's `Max-Age`.
+    /// Is this cookie old enough to be reissued at this use ([`RENEW_AFTER`])?
+    pub fn needs_renewal(&self, now: u64) -> bool {
+        now.saturating_sub(self.issued_at) >= RENEW_AFTER.as_secs()
+    }
+
+    /// The same session in a cookie issued now: its idle time starts again,
+    /// its lifetime does not.
+    pub fn renewed(self, now: u64) -> Session {
+        Session {
+            issued_at: now,
+            ..self
+        }
+    }
+
+    /// How long the browser should keep this cookie: until the server
+    /// would refuse it anyway, unused (the idle limit) or not (what is
+    /// left of the login's lifetime).
     fn max_age(&self) -> Duration {
         let used = self.issued_at.saturating_sub(self.logged_in_at);
-        SESSION_LIFETIME.saturating_sub(Duration::from_secs(used))
+        SESSION_LIFETIME
+            .saturating_sub(Duration::from_secs(used))
+            .min(SESSION_IDLE)
     }
 
     /// The session in this request's cookies. A missing, tampered,

@@ -130,7 +130,7 @@ async fn the_log_of_a_login_a_refresh_and_a_logout_holds_no_secret() {
         .unwrap()
         .unwrap();
     let first_cookie = browser.cookie("session").unwrap().to_string();
-    mock.advance_clock(Duration::from_secs(604_800 - 30));
+    keep_using_for(&mock, &mut browser, Duration::from_secs(604_800 - 30)).await;
     assert_eq!(browser.get("/users/me").await.status(), 200);
     let refreshed = Session::from_cookies(&keys, policy, Some(&browser.cookie_header()))
         .unwrap()

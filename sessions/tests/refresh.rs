@@ -70,10 +70,9 @@ fn refreshes(mock: &mock_discord::MockHandle) -> usize {
 async fn a_fresh_token_is_not_refreshed() {
     let mock = mock().await;
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
-    mock.advance_clock(Duration::from_secs(WEEK - 120));
+    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 120)).await;
     let response = browser.get("/privileged").await;
     assert_eq!(response.status(), 200);
-    assert_eq!(set_cookie(&response, "session"), None);
     assert_eq!(refreshes(&mock), 0);
 }
 
@@ -83,7 +82,7 @@ async fn a_token_about_to_expire_is_refreshed_and_the_cookie_reissued() {
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     let before = browser.cookie("session").unwrap().to_string();
     // Within a minute of expiry: refresh now rather than fail mid-request.
-    mock.advance_clock(Duration::from_secs(WEEK - 30));
+    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 30)).await;
     let response = browser.get("/users/me").await;
     assert_eq!(response.status(), 200);
     assert_eq!(body_json(&response)["id"], NELLY.as_str());
@@ -103,7 +102,7 @@ async fn a_token_about_to_expire_is_refreshed_and_the_cookie_reissued() {
 async fn an_expiring_token_is_refreshed_even_on_privileged() {
     let mock = mock().await;
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
-    mock.advance_clock(Duration::from_secs(WEEK - 30));
+    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 30)).await;
     let response = browser.get("/privileged").await;
     assert_eq!(response.status(), 200);
     assert!(set_cookie(&response, "session").is_some());
@@ -134,7 +133,7 @@ async fn a_refreshed_cookie_reaches_the_browser_even_when_the_handler_fails() {
     let mock = mock().await;
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     let before = browser.cookie("session").unwrap().to_string();
-    mock.advance_clock(Duration::from_secs(WEEK - 30));
+    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 30)).await;
     mock.inject_fault(FaultRule::status_once(Endpoint::UsersMe, 503));
     let failed = browser.get("/users/me").await;
     assert_eq!(failed.status(), 503);
@@ -154,7 +153,7 @@ async fn a_refreshed_cookie_reaches_the_browser_even_when_the_handler_fails() {
 async fn an_answer_that_deletes_the_cookie_keeps_deleting_it_after_a_refresh() {
     let mock = mock().await;
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
-    mock.advance_clock(Duration::from_secs(WEEK - 30));
+    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 30)).await;
     mock.inject_fault(FaultRule::status_once(Endpoint::UsersMe, 401));
     let refused = browser.get("/users/me").await;
     assert_eq!(refused.status(), 401);
@@ -200,7 +199,7 @@ async fn a_cookie_issued_in_the_future_is_refused() {
 async fn refreshing_never_extends_a_login_past_its_week() {
     let mock = mock().await;
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
-    mock.advance_clock(Duration::from_secs(WEEK - 30));
+    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 30)).await;
     let refreshed = browser.get("/privileged").await;
     assert_eq!(refreshed.status(), 200);
     assert_eq!(refreshes(&mock), 1);
@@ -208,7 +207,10 @@ async fn refreshing_never_extends_a_login_past_its_week() {
     let renewed = set_cookie(&refreshed, "session").unwrap();
     let max_age = cookie::Cookie::parse(renewed).unwrap().max_age().unwrap();
     assert!(max_age.whole_seconds() <= 30, "{max_age}");
-    mock.advance_clock(Duration::from_secs(WEEK - 60));
+    // A fresh token, a cookie in use: only the login's week can end it.
+    mock.advance_clock(Duration::from_secs(29));
+    assert_eq!(browser.get("/privileged").await.status(), 200);
+    mock.advance_clock(Duration::from_secs(1));
     let response = browser.get("/privileged").await;
     assert_eq!(response.status(), 401);
     assert_eq!(refreshes(&mock), 1, "an over-age login is not refreshed");
@@ -244,9 +246,9 @@ async fn a_refresh_without_a_refresh_token_keeps_the_old_one() {
 async fn concurrent_requests_at_expiry_refresh_once() {
     let mock = mock().await;
     let routes = stage(&mock);
-    let browser = logged_in_browser(routes.clone(), &NELLY).await;
+    let mut browser = logged_in_browser(routes.clone(), &NELLY).await;
+    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 30)).await;
     let cookie = browser.cookie_header();
-    mock.advance_clock(Duration::from_secs(WEEK - 30));
     // Slow the refresh down, so that the second request surely arrives
     // while the first one's refresh is still in flight.
     mock.inject_fault(FaultRule {
@@ -297,7 +299,7 @@ async fn a_refused_refresh_ends_the_session_with_401() {
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     // The user removes the app in Discord's settings: every token dies.
     mock.reset();
-    mock.advance_clock(Duration::from_secs(WEEK - 30));
+    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 30)).await;
     let response = browser.get("/privileged").await;
     assert_eq!(response.status(), 401);
     assert_eq!(body_json(&response)["detail"], "Not logged in");
@@ -312,7 +314,7 @@ async fn a_refused_refresh_ends_the_session_with_401() {
 async fn a_passing_refresh_failure_is_retried_by_the_next_request() {
     let mock = mock().await;
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
-    mock.advance_clock(Duration::from_secs(WEEK - 30));
+    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 30)).await;
     mock.inject_fault(FaultRule::status_once(Endpoint::Token, 503));
     let response = browser.get("/privileged").await;
     assert_eq!(response.status(), 503);
@@ -367,9 +369,9 @@ async fn the_grace_window_is_seconds() {
     assert!(sessions::refresh::GRACE <= Duration::from_secs(10));
     let mock = mock().await;
     let routes = stage(&mock);
-    let browser = logged_in_browser(routes.clone(), &NELLY).await;
+    let mut browser = logged_in_browser(routes.clone(), &NELLY).await;
+    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 30)).await;
     let old_cookie = browser.cookie_header();
-    mock.advance_clock(Duration::from_secs(WEEK - 30));
     let with_old_cookie = || {
         warp::test::request()
             .path("/privileged")
@@ -388,4 +390,66 @@ async fn the_grace_window_is_seconds() {
     // for theft and ends the grant.
     assert_eq!(with_old_cookie().await.status(), 401);
     assert_eq!(refreshes(&mock), 2);
+}
+
+/// A cookie nobody uses for half a week is over, though its login's week
+/// is not: a cookie left on a shared computer, or copied and kept for
+/// later, does not last the whole week.
+#[tokio::test]
+async fn a_session_unused_for_half_a_week_is_over() {
+    let mock = mock().await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
+    let idle = sessions::session::SESSION_IDLE;
+    let copy = browser.cookie("session").unwrap().to_string();
+    mock.advance_clock(idle - Duration::from_secs(1));
+    assert_eq!(browser.get("/privileged").await.status(), 200);
+    // One second later the copy, unused since the login, is over; the
+    // browser's own cookie was renewed by its use a second ago.
+    mock.advance_clock(Duration::from_secs(1));
+    browser.set_cookie("session", Some(&copy));
+    let response = browser.get("/privileged").await;
+    assert_eq!(response.status(), 401);
+    assert!(set_cookie(&response, "session")
+        .unwrap()
+        .contains("Max-Age=0"));
+    assert_eq!(refreshes(&mock), 0, "an idle session is not refreshed");
+}
+
+/// Use renews the cookie, at most once an hour: the idle limit then
+/// counts from the last use, and a busy page does not get a new cookie
+/// with every answer. The renewed cookie's Max-Age is the idle limit, and
+/// its token is the same one (nothing is refreshed).
+#[tokio::test]
+async fn use_renews_the_cookie_at_most_once_an_hour() {
+    let mock = mock().await;
+    let app = common::App::for_mock(&mock, REDIRECT);
+    let (keys, policy) = (app.keys.clone(), app.cookies);
+    let mut browser = logged_in_browser(sessions::routes(app), &NELLY).await;
+    let session = |browser: &common::testing::Browser<_>| {
+        sessions::session::Session::from_cookies(&keys, policy, Some(&browser.cookie_header()))
+            .unwrap()
+            .unwrap()
+    };
+    let login = session(&browser);
+
+    mock.advance_clock(Duration::from_secs(3599));
+    let within_the_hour = browser.get("/privileged").await;
+    assert_eq!(within_the_hour.status(), 200);
+    assert_eq!(set_cookie(&within_the_hour, "session"), None);
+
+    mock.advance_clock(Duration::from_secs(1));
+    let after_an_hour = browser.get("/privileged").await;
+    assert_eq!(after_an_hour.status(), 200);
+    let renewed = set_cookie(&after_an_hour, "session").expect("a renewed cookie");
+    let idle = sessions::session::SESSION_IDLE.as_secs();
+    assert!(renewed.contains(&format!("Max-Age={idle}")), "{renewed}");
+    let now = session(&browser);
+    assert_eq!(now.issued_at, login.issued_at + 3600);
+    assert_eq!(now.logged_in_at, login.logged_in_at);
+    assert_eq!(now.access_token, login.access_token);
+    assert_eq!(refreshes(&mock), 0);
+
+    // Idle counts from that use: most of half a week later, still in.
+    mock.advance_clock(sessions::session::SESSION_IDLE - Duration::from_secs(1));
+    assert_eq!(browser.get("/privileged").await.status(), 200);
 }

@@ -52,21 +52,27 @@ async fn step_1_tamper_with_the_cookie() {
     assert_eq!(body_json(&response)["detail"], "Not logged in");
 }
 
-/// 2. The README's curl command moves the clock a week; `/users/me`
-/// refreshes and reissues the cookie.
+/// 2. The README's curl command, twice with a load of `/users/me` in
+/// between, moves the clock a week; the second `/users/me` refreshes and
+/// reissues the cookie. Without the load in between, the session is idle.
 #[tokio::test]
 async fn step_2_expire_the_token() {
     let mock = mock().await;
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
+    let half_a_week_less = || async {
+        let moved = reqwest::Client::new()
+            .post(format!("{}/__mock/clock", mock.base_url()))
+            .header("content-type", "application/json")
+            .body(r#"{"seconds": 302385}"#)
+            .send()
+            .await
+            .unwrap();
+        assert!(moved.status().is_success(), "{}", moved.status());
+    };
+    half_a_week_less().await;
+    assert_eq!(browser.get("/users/me").await.status(), 200);
     let before = browser.cookie("session").unwrap().to_string();
-    let moved = reqwest::Client::new()
-        .post(format!("{}/__mock/clock", mock.base_url()))
-        .header("content-type", "application/json")
-        .body(r#"{"seconds": 604770}"#)
-        .send()
-        .await
-        .unwrap();
-    assert!(moved.status().is_success(), "{}", moved.status());
+    half_a_week_less().await;
     let response = browser.get("/users/me").await;
     assert_eq!(response.status(), 200);
     let refreshes = mock
@@ -80,6 +86,20 @@ async fn step_2_expire_the_token() {
     );
     assert!(set_cookie(&response, "session").is_some());
     assert_ne!(browser.cookie("session").unwrap(), before);
+}
+
+/// 2, skipping the load in between: the session sat unused for over half
+/// a week, so `/users/me` is a 401, without trying a refresh.
+#[tokio::test]
+async fn step_2_without_the_load_in_between() {
+    let mock = mock().await;
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
+    mock.advance_clock(std::time::Duration::from_secs(2 * 302_385));
+    assert_eq!(browser.get("/users/me").await.status(), 401);
+    assert!(mock
+        .requests_to("/api/oauth2/token")
+        .iter()
+        .all(|e| e.param("grant_type") != Some("refresh_token")));
 }
 
 /// 3. Log out: the mock sees the revocation; `/privileged` is then 401.

@@ -38,3 +38,24 @@ pub fn set_cookie(response: &http::Response<Bytes>, name: &str) -> Option<String
         .find(|v| v.starts_with(&format!("{name}=")))
         .map(str::to_string)
 }
+
+/// Moves the clock `total` forward as a user who comes back every day
+/// would see it: a day at a time, loading `/privileged` after each but the
+/// last. The session is then never idle for long
+/// ([`sessions::session::SESSION_IDLE`]); a single jump of a week would
+/// find it idle, and over.
+pub async fn keep_using_for<F: StageRoutes>(
+    mock: &MockHandle,
+    browser: &mut common::testing::Browser<F>,
+    total: std::time::Duration,
+) {
+    const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+    let mut left = total;
+    while left > DAY {
+        mock.advance_clock(DAY);
+        left -= DAY;
+        let response = browser.get("/privileged").await;
+        assert_eq!(response.status(), 200, "a session in daily use holds");
+    }
+    mock.advance_clock(left);
+}
