@@ -59,3 +59,11 @@ pub async fn keep_using_for<F: StageRoutes>(
     }
     mock.advance_clock(left);
 }
+
+/// How many times the stage has refreshed at the mock.
+pub fn refreshes(mock: &MockHandle) -> usize {
+    mock.requests_to("/api/oauth2/token")
+        .iter()
+        .filter(|e| e.param("grant_type") == Some("refresh_token"))
+        .count()
+}
