@@ -85,9 +85,11 @@ pub async fn exchange(app: &App, accepted: Accepted) -> Result<Tokens, Problem> 
         .oauth
         .exchange_code(AuthorizationCode::new(accepted.code));
     // Always, unless a lab switched PKCE off for this login.
+    // >>> exercise: pkce-verifier
     if !verifier.is_empty() {
         request = request.set_pkce_verifier(PkceCodeVerifier::new(verifier));
     }
+    // <<< exercise: pkce-verifier
     let response = request
         .request_async(&app.upstream)
         .await
@@ -123,6 +125,7 @@ pub fn check(
 
     // 7c. Did it come from the provider we sent the browser to? (RFC 9207)
     // (A lab can switch this check off, to show what it stops.)
+    // >>> exercise: iss
     if let Some(iss) = params
         .iss
         .as_ref()
@@ -140,6 +143,7 @@ pub fn check(
             ));
         }
     }
+    // <<< exercise: iss
 
     // 7d. Did the person (or the provider) say no? (RFC 6749 §4.1.2.1) An
     //     answer with both a code and an error is neither: refused, and

@@ -86,9 +86,11 @@ impl Transaction {
     /// Does the callback's `state` match ours? Compared in constant time,
     /// so that response timing reveals nothing about the expected value.
     pub fn state_matches(&self, received: &str) -> bool {
+        // >>> exercise: state
         use subtle::ConstantTimeEq;
         self.state.len() == received.len()
             && bool::from(self.state.as_bytes().ct_eq(received.as_bytes()))
+        // <<< exercise: state
     }
 }
 

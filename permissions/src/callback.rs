@@ -31,6 +31,7 @@ pub async fn auth(
         // go to the wrong token endpoint, with our credentials for it.
         // Refused here, before any token request.
         // (LAB=mix-up switches this check off, to show what it stops.)
+        // >>> exercise: mix-up
         let mixed_up = accepted.transaction.issuer != provider.issuer();
         if mixed_up && app.lab.is_on(Defence::Issuer) {
             return Err(Problem::bad_request(format!(
@@ -39,6 +40,7 @@ pub async fn auth(
                 provider.name()
             )));
         }
+        // <<< exercise: mix-up
         // A link, not a login: the identity joins the user who asked.
         if let Some(user_id) = Carried::of(&accepted.transaction).link_to {
             let logged_in_as = guard::peek(&app, old_session.as_ref())
@@ -58,11 +60,13 @@ pub async fn auth(
         // No session fixation: whatever session this browser had (another
         // user's, or one an attacker planted) ends here, and the new one
         // gets a new id.
+        // >>> exercise: fixation
         if let Some(old) = &old_session {
             if let Some(held) = store::delete(&app.db, &app.seal, &old.hash()).await? {
                 crate::ending::revoke(&app, &held).await;
             }
         }
+        // <<< exercise: fixation
         let access_expires_at = sessions::refresh::access_expires_at(&tokens, now);
         let id = store::create(
             &app.db,

@@ -102,6 +102,7 @@ pub(crate) async fn check(
         session = refresh::refresh(app.clone(), session).await?;
     }
     store::touch(&app.db, &session, now, app.timeouts.idle).await?;
+    // >>> exercise: forbidden
     if let Some(name) = permission {
         let granted = session.allows(name);
         app.report.report(Decision::Permission { name, granted });
@@ -112,5 +113,6 @@ pub(crate) async fn check(
             ));
         }
     }
+    // <<< exercise: forbidden
     Ok(CurrentUser { session })
 }

@@ -33,6 +33,7 @@ impl Provenance {
                 origin,
             } => (sec_fetch_site, origin),
         };
+        // >>> exercise: cross-site
         if let Some(site) = sec_fetch_site {
             // same-origin: our own page. none: typed or bookmarked.
             return !matches!(site.as_str(), "same-origin" | "none");
@@ -43,6 +44,7 @@ impl Provenance {
         // Neither header: not a modern browser (curl, a script), which
         // cannot be tricked by another site into sending our cookie.
         false
+        // <<< exercise: cross-site
     }
 }
 

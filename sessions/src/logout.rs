@@ -13,9 +13,11 @@ pub async fn logout(app: Arc<SessionApp>, cookies: Option<String>) -> Answer {
     let app = &app.app;
     // Even a session past its lifetime is revoked: its grant is still live
     // at the provider.
+    // >>> exercise: logout-revokes
     if let Some(session) = Session::in_request(app, cookies.as_deref())? {
         revoke(app, &session.access_token, session.refresh_token.as_deref()).await;
     }
+    // <<< exercise: logout-revokes
     logged_out(app)
 }
 

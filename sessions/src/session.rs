@@ -113,10 +113,12 @@ impl Session {
     /// counts as over: its age would read as zero until that time came
     /// ([`common::clock::from_the_future`]).
     pub fn is_over(&self, now: u64) -> bool {
+        // >>> exercise: session-over
         common::clock::from_the_future(self.issued_at, now)
             || common::clock::from_the_future(self.logged_in_at, now)
             || now.saturating_sub(self.logged_in_at) >= SESSION_LIFETIME.as_secs()
             || now.saturating_sub(self.issued_at) >= SESSION_IDLE.as_secs()
+        // <<< exercise: session-over
     }
 
     /// Is this cookie old enough to be reissued at this use ([`RENEW_AFTER`])?
@@ -156,8 +158,10 @@ impl Session {
     }
 
     pub fn to_cookie(&self, keys: &CookieKeys, policy: CookiePolicy) -> HeaderValue {
+        // >>> exercise: sealed-cookie
         let json = serde_json::to_string(self).unwrap_or_default();
         cookies::seal(keys, policy, SESSION_COOKIE, json, self.max_age())
+        // <<< exercise: sealed-cookie
     }
 
     /// The session in this request's cookies, as `app` seals them:
