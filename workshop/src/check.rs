@@ -8,8 +8,31 @@ use std::process::Command;
 /// What the test said.
 pub struct Outcome {
     pub passed: bool,
-    /// cargo's output, both streams.
-    pub output: String,
+    /// The tests' report (cargo test writes it to standard output).
+    pub report: String,
+    /// cargo's own messages: the build, and a compile error if any.
+    pub messages: String,
+}
+
+impl Outcome {
+    /// Did the tests run at all (rather than the build fail)?
+    pub fn compiled(&self) -> bool {
+        self.report.contains("test result:")
+    }
+
+    /// The part worth reading: the failed tests, their panics and cargo's
+    /// list of them; or, when nothing ran, the end of cargo's messages
+    /// (the compile error).
+    pub fn failure(&self) -> &str {
+        if let Some(at) = self.report.find("\nfailures:\n") {
+            return &self.report[at + 1..];
+        }
+        let lines: Vec<(usize, &str)> = self.messages.match_indices('\n').collect();
+        match lines.len().checked_sub(40) {
+            Some(from) => &self.messages[lines[from].0 + 1..],
+            None => &self.messages,
+        }
+    }
 }
 
 /// Runs `exercise`'s test in the workspace at `root` with `cargo`.
@@ -28,25 +51,13 @@ pub fn cargo_in(cargo: &str, root: &Path, args: &[&str]) -> std::io::Result<Outc
             test.env_remove(&name);
         }
     }
+    // A panic's message is what the learner needs (the todo!'s hint, an
+    // assertion); a backtrace through warp's filters would bury it.
+    test.env("RUST_BACKTRACE", "0");
     let out = test.output()?;
-    let mut output = String::from_utf8_lossy(&out.stdout).into_owned();
-    output.push_str(&String::from_utf8_lossy(&out.stderr));
     Ok(Outcome {
         passed: out.status.success(),
-        output,
+        report: String::from_utf8_lossy(&out.stdout).into_owned(),
+        messages: String::from_utf8_lossy(&out.stderr).into_owned(),
     })
-}
-
-/// The part of a failed run worth reading: from cargo's `failures:` list
-/// (the panics and their messages) when there is one, else the last lines
-/// (a compile error).
-pub fn the_failure(output: &str) -> &str {
-    if let Some(at) = output.find("\nfailures:\n") {
-        return &output[at + 1..];
-    }
-    let lines: Vec<(usize, &str)> = output.match_indices('\n').collect();
-    match lines.len().checked_sub(60) {
-        Some(from) => &output[lines[from].0 + 1..],
-        None => output,
-    }
 }

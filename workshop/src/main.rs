@@ -139,7 +139,7 @@ fn check(workspace: &Workspace, args: &[String]) -> Result<ExitCode, Refusal> {
         println!("done: the test passes, the defence holds.");
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{}", workshop::check::the_failure(&outcome.output));
+    println!("{}", outcome.failure());
     println!(
         "not yet: the test fails (above). `hint {}` gives another hint.",
         exercise.number()
