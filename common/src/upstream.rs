@@ -132,16 +132,26 @@ impl Upstream {
         client_secret: &str,
         form: &[(&str, &str)],
     ) -> Result<(), UpstreamError> {
+        let (id, secret) = (form_encoded(client_id), form_encoded(client_secret));
         let response = self
             .client
             .post(url)
-            .basic_auth(client_id, Some(client_secret))
+            .basic_auth(id, Some(secret))
             .form(form)
             .send()
             .await
             .map_err(classify)?;
         check_success(&response)
     }
+}
+
+/// RFC 6749 §2.3.1: the client id and secret are form-urlencoded *before*
+/// they become HTTP Basic's user and password (plain Basic does not do
+/// this). The oauth2 crate does it for the token exchange with the same
+/// encoder; without it here, a secret holding `+`, `/` or `=` reaches the
+/// revocation endpoint as another secret, and logout leaves the grant live.
+fn form_encoded(credential: &str) -> String {
+    url::form_urlencoded::byte_serialize(credential.as_bytes()).collect()
 }
 
 /// oauth2 5 sends its requests through any `AsyncHttpClient`; this makes

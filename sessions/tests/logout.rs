@@ -127,3 +127,29 @@ async fn an_unreadable_origin_is_refused() {
     assert_eq!(response.status(), 403);
     assert!(mock.requests_to("/token/revoke").is_empty());
 }
+
+/// RFC 6749 §2.3.1: the client id and secret are form-urlencoded before
+/// they go into HTTP Basic. The token exchange (the oauth2 crate) does it;
+/// the revocation must too, or a secret holding `+`, `/` or `=` is another
+/// secret there: 401 `invalid_client`, and the grant stays live.
+#[tokio::test]
+async fn a_client_secret_with_plus_slash_and_equals_still_revokes() {
+    let mut config = mock_discord::config::MockConfig::default();
+    config.clients[0].client_secret = "s3cr+t/with=signs".into();
+    let mock = mock_discord::MockDiscord::builder()
+        .config(config)
+        .spawn()
+        .await
+        .unwrap();
+    let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
+    let logout = browser
+        .request("POST", "/logout", &[("sec-fetch-site", "same-origin")])
+        .await;
+    assert_eq!(logout.status(), 303);
+    let exchange = &mock.requests_to("/api/oauth2/token")[0];
+    let revocation = &mock.requests_to("/token/revoke")[0];
+    assert_eq!(exchange.status, 200);
+    assert_eq!(revocation.status, 200, "the revocation's Basic credentials");
+    // One encoding for both: the same Basic header (as the mock shows it).
+    assert_eq!(revocation.authorization, exchange.authorization);
+}
