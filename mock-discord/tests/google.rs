@@ -374,3 +374,75 @@ async fn every_spoiled_id_token_is_refused_by_a_standard_client() {
         assert_eq!(verdict.is_ok(), spoil.is_none(), "{spoil:?}: {verdict:?}");
     }
 }
+
+/// Google's discovery advertises PKCE `plain` beside S256, and Google
+/// takes it (RFC 8414 §2: metadata and behaviour agree); a challenge
+/// without a method is `plain` (RFC 7636 §4.3). The verifier must then
+/// equal the challenge.
+#[tokio::test]
+async fn google_takes_the_plain_pkce_method_it_advertises() {
+    let mock = mock().await;
+    let discovery: Value = http()
+        .get(format!(
+            "{}/google/.well-known/openid-configuration",
+            mock.base_url()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let methods = &discovery["code_challenge_methods_supported"];
+    assert!(
+        methods.as_array().unwrap().contains(&"plain".into()),
+        "{methods}"
+    );
+
+    let google = mock.google_client().unwrap();
+    let verifier = "a-plain-verifier-that-is-43-characters-long";
+    let redeem = |code: String, verifier: &'static str| {
+        let (id, secret) = (google.client_id.clone(), google.client_secret.clone());
+        let mock = &mock;
+        async move {
+            post_form(
+                mock,
+                "/google/token",
+                &[
+                    ("grant_type", "authorization_code"),
+                    ("code", &code),
+                    ("redirect_uri", REDIRECT),
+                    ("client_id", &id),
+                    ("client_secret", &secret),
+                    ("code_verifier", verifier),
+                ],
+            )
+            .await
+        }
+    };
+    for method in [Some("plain"), None] {
+        let mut extra = vec![("code_challenge", verifier)];
+        extra.extend(method.map(|m| ("code_challenge_method", m)));
+        let callback = submit_consent(&authorize_url(&mock, &extra), ADA, Consent::Authorize)
+            .await
+            .unwrap();
+        let code = param(&callback, "code").unwrap_or_else(|| panic!("{method:?}: {callback}"));
+        let (status, tokens) = redeem(code, verifier).await;
+        assert_eq!(status, StatusCode::OK, "{method:?}: {tokens}");
+    }
+    // Another verifier than the plain challenge: refused.
+    let extra = [
+        ("code_challenge", verifier),
+        ("code_challenge_method", "plain"),
+    ];
+    let callback = submit_consent(&authorize_url(&mock, &extra), ADA, Consent::Authorize)
+        .await
+        .unwrap();
+    let (status, refused) = redeem(
+        param(&callback, "code").unwrap(),
+        "another-verifier-of-the-right-length-43-chars",
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused["error"], "invalid_grant");
+}

@@ -4,7 +4,7 @@
 //! redirected; each personality checks the rest, with the pieces here, and
 //! reports what fails back to the client.
 
-use crate::oauth::pkce::is_pkce_string;
+use crate::oauth::pkce::{is_pkce_string, pkce_s256};
 use crate::oauth::request::Params;
 
 /// A validated authorization request.
@@ -70,9 +70,9 @@ pub enum ChallengeProblem {
     BadMethod,
 }
 
-/// The S256 challenge of a request, if it sent one. Only S256 is taken:
-/// `plain` would send the verifier's equal through the browser, which
-/// defeats the point.
+/// The S256 challenge of a request, if it sent one. Discord takes only
+/// S256 (its metadata says so): `plain` sends the verifier's equal through
+/// the browser, which defeats the point.
 pub fn s256_challenge(params: &Params) -> Result<Option<String>, ChallengeProblem> {
     match (
         params.get("code_challenge"),
@@ -84,5 +84,24 @@ pub fn s256_challenge(params: &Params) -> Result<Option<String>, ChallengeProble
         }
         (Some(_), Some("S256")) => Err(ChallengeProblem::BadChallenge),
         _ => Err(ChallengeProblem::BadMethod),
+    }
+}
+
+/// The challenge of a request to Google, which advertises and accepts
+/// `plain` as well as S256, and (RFC 7636 §4.3) takes a challenge without a
+/// method as `plain`. A plain challenge is the verifier itself; it is
+/// stored as its S256 transform, so the token endpoint's one check
+/// (`BASE64URL(SHA256(verifier))` against the stored value) holds exactly
+/// when the verifier equals it. The stages always send S256.
+pub fn s256_or_plain_challenge(params: &Params) -> Result<Option<String>, ChallengeProblem> {
+    match (
+        params.get("code_challenge"),
+        params.get("code_challenge_method"),
+    ) {
+        (Some(challenge), None | Some("plain")) if is_pkce_string(challenge) => {
+            Ok(Some(pkce_s256(challenge)))
+        }
+        (Some(_), None | Some("plain")) => Err(ChallengeProblem::BadChallenge),
+        _ => s256_challenge(params),
     }
 }

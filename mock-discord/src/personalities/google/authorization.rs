@@ -5,7 +5,7 @@
 
 use crate::config::{Client, GoogleUser, MockConfig};
 use crate::oauth::authorization_request::{
-    refuse, s256_challenge, AuthorizeError, AuthorizeRequest, ConsentForm,
+    refuse, s256_or_plain_challenge, AuthorizeError, AuthorizeRequest, ConsentForm,
 };
 use crate::oauth::reply::error_page;
 use crate::oauth::request::Params;
@@ -65,7 +65,7 @@ pub fn validate(
     if !scopes.iter().any(|s| s == "openid") {
         return Err(refuse("invalid_scope", "Missing the openid scope."));
     }
-    let code_challenge = s256_challenge(params).map_err(|_| {
+    let code_challenge = s256_or_plain_challenge(params).map_err(|_| {
         refuse(
             "invalid_request",
             "Invalid code_challenge or code_challenge_method.",
