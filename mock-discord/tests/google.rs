@@ -161,6 +161,15 @@ async fn a_standard_openid_connect_client_logs_in_refreshes_and_revokes() {
     assert!(mock.requests_to("/google/token").len() >= 3);
 }
 
+/// Google's discovery document, as a client reads it.
+async fn discovery(mock: &MockHandle) -> Value {
+    let url = format!(
+        "{}/google/.well-known/openid-configuration",
+        mock.base_url()
+    );
+    http().get(url).send().await.unwrap().json().await.unwrap()
+}
+
 fn authorize_url(mock: &MockHandle, extra: &[(&str, &str)]) -> String {
     let google = mock.google_client().unwrap();
     let mut params = vec![
@@ -248,17 +257,7 @@ async fn google_is_strict_in_its_own_way() {
     assert_eq!(refused["error"], "invalid_client");
 
     // Discovery and the JWKS, as a client reads them.
-    let discovery: Value = http()
-        .get(format!(
-            "{}/google/.well-known/openid-configuration",
-            mock.base_url()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let discovery = discovery(&mock).await;
     assert_eq!(discovery["issuer"], mock.google_issuer());
     let jwks: Value = http()
         .get(discovery["jwks_uri"].as_str().unwrap())
@@ -382,17 +381,7 @@ async fn every_spoiled_id_token_is_refused_by_a_standard_client() {
 #[tokio::test]
 async fn google_takes_the_plain_pkce_method_it_advertises() {
     let mock = mock().await;
-    let discovery: Value = http()
-        .get(format!(
-            "{}/google/.well-known/openid-configuration",
-            mock.base_url()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let discovery = discovery(&mock).await;
     let methods = &discovery["code_challenge_methods_supported"];
     assert!(
         methods.as_array().unwrap().contains(&"plain".into()),
