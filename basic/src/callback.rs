@@ -70,7 +70,13 @@ pub async fn complete(
     raw_query: &str,
     in_flight: &mut InFlight,
 ) -> Result<Tokens, Problem> {
-    let accepted = check(app, app.provider.display_name, raw_query, in_flight)?;
+    // Discord's published metadata does not promise `iss`, and Discord
+    // sends none (the mock does; see its README).
+    let expected = Expected {
+        provider: app.provider.display_name,
+        promises_iss: false,
+    };
+    let accepted = check(app, expected, raw_query, in_flight)?;
     exchange(app, accepted).await
 }
 
@@ -104,13 +110,25 @@ pub struct Accepted {
     pub code: String,
 }
 
+/// The provider a callback should come from, as step 7 needs it.
+#[derive(Clone, Copy)]
+pub struct Expected<'a> {
+    /// Its name, in the messages.
+    pub provider: &'a str,
+    /// Whether its metadata promises `iss` in every answer (RFC 9207 §3,
+    /// `authorization_response_iss_parameter_supported`). Then an answer
+    /// without `iss` MUST be refused (§2.4): an attacker's provider in a
+    /// mix-up would simply leave it out.
+    pub promises_iss: bool,
+}
+
 /// Step 7: is this callback the answer to a login this browser started,
-/// from the provider it went to, with a code? `provider` names it in the
-/// messages, and the app's report hears each comparison. Stage 3 calls
-/// this for each of its providers.
+/// from the provider it went to, with a code? `expected` names that
+/// provider in the messages, and the app's report hears each comparison.
+/// Stage 3 calls this for each of its providers.
 pub fn check(
     app: &App,
-    provider: &str,
+    expected: Expected,
     raw_query: &str,
     in_flight: &mut InFlight,
 ) -> Result<Accepted, Problem> {
@@ -124,23 +142,33 @@ pub fn check(
     };
 
     // 7c. Did it come from the provider we sent the browser to? (RFC 9207)
-    // (A lab can switch this check off, to show what it stops.)
+    //     An `iss` must name it; no `iss` is refused only from a provider
+    //     that promises one in every answer (Discord does not). A lab can
+    //     switch this check off, to show what it stops.
     // >>> exercise: iss
-    if let Some(iss) = params
-        .iss
-        .as_ref()
-        .filter(|_| app.lab.is_on(Defence::Issuer))
-    {
-        let matched = *iss == transaction.issuer;
-        app.report.report(Decision::IssuerChecked {
-            expected: &transaction.issuer,
-            received: Some(iss),
-            matched,
-        });
-        if !matched {
-            return Err(Problem::bad_request(
-                "The callback names another issuer than the one this login was sent to (a mix-up attack?).",
-            ));
+    if app.lab.is_on(Defence::Issuer) {
+        let received = params.iss.as_deref();
+        let matched = received == Some(transaction.issuer.as_str());
+        if received.is_some() || expected.promises_iss {
+            app.report.report(Decision::IssuerChecked {
+                expected: &transaction.issuer,
+                received,
+                matched,
+            });
+        }
+        match received {
+            Some(_) if !matched => {
+                return Err(Problem::bad_request(
+                    "The callback names another issuer than the one this login was sent to (a mix-up attack?).",
+                ));
+            }
+            None if expected.promises_iss => {
+                return Err(Problem::bad_request(format!(
+                    "The callback has no iss, though {} promises one in every answer (RFC 9207): refused, as a mix-up would look.",
+                    expected.provider
+                )));
+            }
+            _ => {}
         }
     }
     // <<< exercise: iss
@@ -155,7 +183,7 @@ pub fn check(
     }
     if let Some(error) = params.error {
         return Err(refused_at_provider(
-            provider,
+            expected.provider,
             &error,
             params.error_description.as_deref(),
         ));

@@ -24,7 +24,7 @@ pub async fn auth(
     let logged_in = async {
         // Step 7, as in stage 1: a login of this browser, its state, iss.
         let accepted =
-            basic::callback::check(&app, provider.display_name(), &raw_query, &mut in_flight)?;
+            basic::callback::check(&app, provider.expected(), &raw_query, &mut in_flight)?;
 
         // The mix-up attack (RFC 9700 §4.4): a login started with one
         // provider whose answer arrives on another's path. Its code would

@@ -24,51 +24,23 @@
 //! exchange whose ID token gives the user's subject, name and e-mail.
 
 use crate::carried::Carried;
+use crate::google_discovery as discovery;
+pub use crate::google_discovery::SetupError;
 use crate::google_keys::GoogleKeys;
 use basic::tokens::Tokens;
 use basic::transaction::Transaction;
 use common::{Decision, FlowReport, Problem, Upstream};
 use http::StatusCode;
-use openidconnect::core::{
-    CoreAuthDisplay, CoreAuthenticationFlow, CoreClaimName, CoreClaimType, CoreClient,
-    CoreClientAuthMethod, CoreGrantType, CoreIdTokenVerifier, CoreJsonWebKey,
-    CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm, CoreResponseMode,
-    CoreResponseType, CoreSubjectIdentifierType,
-};
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreIdTokenVerifier};
 use openidconnect::{
-    AdditionalProviderMetadata, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret,
-    CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge,
-    PkceCodeVerifier, ProviderMetadata, RedirectUrl, RefreshToken, Scope,
-    SignatureVerificationError, TokenResponse,
+    AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
+    EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, RefreshToken, Scope, SignatureVerificationError, TokenResponse,
 };
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
 use sessions::logout::{revoke_at, Revocation};
 use std::fmt;
 use url::Url;
-
-/// Google's discovery document names its revocation endpoint, which the
-/// standard metadata does not include.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-struct RevocationEndpoint {
-    revocation_endpoint: Option<String>,
-}
-impl AdditionalProviderMetadata for RevocationEndpoint {}
-
-type GoogleMetadata = ProviderMetadata<
-    RevocationEndpoint,
-    CoreAuthDisplay,
-    CoreClientAuthMethod,
-    CoreClaimName,
-    CoreClaimType,
-    CoreGrantType,
-    CoreJweContentEncryptionAlgorithm,
-    CoreJweKeyManagementAlgorithm,
-    CoreJsonWebKey,
-    CoreResponseMode,
-    CoreResponseType,
-    CoreSubjectIdentifierType,
->;
 
 /// A client built from discovery: the authorization endpoint is known, the
 /// token and userinfo endpoints may be.
@@ -93,6 +65,9 @@ pub struct Google {
     pub client_id: String,
     client_secret: SecretString,
     pub revocation_url: Option<Url>,
+    /// Discovery promised `iss` in every answer: a callback without one is
+    /// refused (RFC 9207 §2.4).
+    pub promises_iss: bool,
     upstream: Upstream,
     /// Where the login's decisions are reported: the stage's own report.
     pub report: FlowReport,
@@ -116,17 +91,6 @@ pub struct GoogleProfile {
     pub email_verified: Option<bool>,
 }
 
-/// Why Google could not be set up.
-#[derive(Debug, thiserror::Error)]
-pub enum SetupError {
-    #[error("GOOGLE_ISSUER is not a URL: {0}")]
-    Issuer(String),
-    #[error("Google's discovery document could not be read from {url}: {reason}")]
-    Discovery { url: String, reason: String },
-    #[error("the redirect URI is not a URL: {0}")]
-    Redirect(String),
-}
-
 impl Google {
     /// Reads `{issuer}/.well-known/openid-configuration` and the JWKS it
     /// names (OpenID Connect Discovery 1.0). The document must name the
@@ -139,19 +103,9 @@ impl Google {
         redirect_uri: &str,
         upstream: Upstream,
     ) -> Result<Google, SetupError> {
-        let issuer_url =
-            IssuerUrl::new(issuer.to_string()).map_err(|e| SetupError::Issuer(e.to_string()))?;
-        let metadata = GoogleMetadata::discover_async(issuer_url, &upstream)
-            .await
-            .map_err(|e| SetupError::Discovery {
-                url: format!("{issuer}/.well-known/openid-configuration"),
-                reason: e.to_string(),
-            })?;
-        let revocation_url = metadata
-            .additional_metadata()
-            .revocation_endpoint
-            .as_deref()
-            .and_then(|u| Url::parse(u).ok());
+        let metadata = discovery::read(issuer, &upstream).await?;
+        let revocation_url = discovery::revocation_url(&metadata);
+        let promises_iss = discovery::promises_iss(&metadata);
         let issuer = metadata.issuer().to_string();
         let issuer_url = metadata.issuer().clone();
         let keys = GoogleKeys::new(metadata.jwks().clone(), metadata.jwks_uri().clone());
@@ -172,6 +126,7 @@ impl Google {
             client_id,
             client_secret,
             revocation_url,
+            promises_iss,
             upstream,
             report: FlowReport::silent(),
         })

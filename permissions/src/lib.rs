@@ -8,9 +8,10 @@
 //! 1's; refresh and revocation are stage 2's):
 //!
 //! * Two providers ([`providers`]): Discord, and Google, which speaks
-//!   OpenID Connect ([`google`]: discovery, the ID token and its nonce,
-//!   which the login's transaction carries with [`carried`]; its signing
-//!   keys, fetched again after a rotation, in [`google_keys`]).
+//!   OpenID Connect ([`google`]: the ID token and its nonce, which the
+//!   login's transaction carries with [`carried`]; its discovery document
+//!   in [`google_discovery`]; its signing keys, fetched again after a
+//!   rotation, in [`google_keys`]).
 //!   `GET /login` lists them; `/login/{provider}` starts a login.
 //! * `GET /auth/{provider}` ([`callback`]): a login started with another
 //!   provider is refused before any token request (the mix-up attack); the
@@ -51,6 +52,7 @@ pub mod db;
 pub mod ending;
 pub mod filters;
 pub mod google;
+pub mod google_discovery;
 pub mod google_keys;
 pub mod guard;
 pub mod home;

@@ -56,6 +56,20 @@ impl LoginProvider<'_> {
         }
     }
 
+    /// What step 7 checks a callback against: the provider's name, and
+    /// whether it promised `iss` in every answer (Google: as its discovery
+    /// says; Discord publishes no such promise).
+    pub fn expected(&self) -> basic::callback::Expected<'static> {
+        let promises_iss = match self {
+            LoginProvider::Discord(_) => false,
+            LoginProvider::Google(google) => google.promises_iss,
+        };
+        basic::callback::Expected {
+            provider: self.display_name(),
+            promises_iss,
+        }
+    }
+
     /// Steps 1 and 2: where to send the browser, and what to remember.
     pub fn begin(&self, now: u64) -> (Url, Transaction) {
         match self {

@@ -125,6 +125,46 @@ async fn the_mix_up_matrix(backend: Backend) {
         .is_empty());
 }
 
+/// RFC 9207 §2.4: a provider whose discovery promises `iss` in every
+/// answer (`authorization_response_iss_parameter_supported`, as an OpenID
+/// Provider such as oidc-provider says) gets an answer without `iss`
+/// refused, before any token request. One that promises nothing (Google's
+/// published discovery today, and Discord) may leave it out.
+async fn an_iss_promised_by_discovery_is_required(backend: Backend) {
+    let mock = mock().await;
+    for promised in [false, true] {
+        let (_, db) = database(backend).await;
+        let app = common::App::for_mock(&mock, REDIRECT);
+        let mut google = google_of(&app, &mock).await;
+        assert!(
+            !google.promises_iss,
+            "the mock's Google says what Google says"
+        );
+        google.promises_iss = promised;
+        let settings = permissions::settings::Settings::default();
+        let state = permissions::app::PermissionsApp::new(app, db, &settings, true, Some(google));
+        let mut browser = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+        let callback = browser
+            .login_until_callback(GOOGLE_ADA, Consent::Authorize)
+            .await;
+        let google_iss = format!("&iss={}", urlencode(&mock.google_issuer()));
+        assert!(callback.contains(&google_iss), "{callback}");
+        let without_iss = callback.replacen(&google_iss, "", 1);
+        let tokens_before = token_requests(&mock);
+        let answer = browser.get(&without_iss).await;
+        if promised {
+            assert_refused(&answer, 400, "has no iss");
+            assert_eq!(
+                token_requests(&mock),
+                tokens_before,
+                "refused before any token request"
+            );
+        } else {
+            assert_eq!(answer.status(), 303, "{}", detail(&answer));
+        }
+    }
+}
+
 fn urlencode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
@@ -454,4 +494,5 @@ on_both_databases!(
     the_id_token_matrix,
     each_provider_refreshes_and_revokes_its_own_tokens,
     a_cancelled_google_login_is_403,
+    an_iss_promised_by_discovery_is_required,
 );

@@ -77,10 +77,10 @@ pub const EXERCISES: &[Exercise] = &[
         stage: "basic",
         title: "Did the answer come from the provider I asked? Check iss",
         file: "basic/src/callback.rs",
-        task: "In `check`, step 7c: when the callback carries `iss` (and no lab switched the check off), refuse it with 400 unless it equals the transaction's issuer. Report the comparison to the inspector.",
+        task: "In `check`, step 7c (unless a lab switched the check off): a callback with `iss` must name the transaction's issuer, or it is a 400. One without `iss` is a 400 only when the provider promises `iss` in every answer (`expected.promises_iss`). Report the comparison to the inspector.",
         hints: [
-            "when params.iss is there, it must equal transaction.issuer, or 400",
-            "`if let Some(iss) = params.iss.as_ref().filter(|_| app.lab.is_on(Defence::Issuer))`, then compare with `transaction.issuer`, report `Decision::IssuerChecked { expected, received: Some(iss), matched }`, and return `Problem::bad_request(...)` when they differ. No `iss` at all is accepted: Discord sends none.",
+            "an iss must equal transaction.issuer; no iss is refused only when expected.promises_iss",
+            "Inside `if app.lab.is_on(Defence::Issuer)`: compare `params.iss.as_deref()` with `Some(transaction.issuer.as_str())`, report `Decision::IssuerChecked { expected, received, matched }`, then `match received`: `Some(_)` not matched, or `None` while `expected.promises_iss`, is `Err(Problem::bad_request(...))`. Discord promises nothing and sends no `iss`: its logins must keep working.",
         ],
         without: "",
         readme: "basic/README.md",

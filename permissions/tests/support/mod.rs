@@ -92,8 +92,14 @@ pub async fn state_with_google(mock: &MockHandle, db: Db) -> Arc<PermissionsApp>
 
 /// [`state_with_google`], for an `app` made for `mock` and then changed.
 pub async fn google_state_of(app: App, mock: &MockHandle, db: Db) -> Arc<PermissionsApp> {
+    let google = google_of(&app, mock).await;
+    PermissionsApp::new(app, db, &Settings::default(), true, Some(google))
+}
+
+/// The mock's Google personality, discovered as the stage does at start.
+pub async fn google_of(app: &App, mock: &MockHandle) -> permissions::google::Google {
     let client = mock.google_client().expect("the mock's Google client");
-    let google = permissions::google::Google::discover(
+    permissions::google::Google::discover(
         &mock.google_issuer(),
         client.client_id,
         secrecy::SecretString::from(client.client_secret),
@@ -101,8 +107,7 @@ pub async fn google_state_of(app: App, mock: &MockHandle, db: Db) -> Arc<Permiss
         app.upstream.clone(),
     )
     .await
-    .expect("the mock's Google is discovered");
-    PermissionsApp::new(app, db, &Settings::default(), true, Some(google))
+    .expect("the mock's Google is discovered")
 }
 
 /// A browser whose logins start at Discord's `/login/discord`.

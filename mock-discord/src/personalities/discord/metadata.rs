@@ -26,7 +26,6 @@ pub fn metadata(mock: &MockState) -> Response {
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             "code_challenge_methods_supported": ["S256"],
-            "authorization_response_iss_parameter_supported": true,
             "service_documentation": format!("{base}/__mock"),
         }),
     )

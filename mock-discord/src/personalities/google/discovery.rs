@@ -30,7 +30,6 @@ pub fn discovery(mock: &MockState) -> Response {
             "claims_supported": ["aud", "email", "email_verified", "exp", "iat", "iss", "name", "picture", "sub", "nonce"],
             "code_challenge_methods_supported": ["plain", "S256"],
             "grant_types_supported": ["authorization_code", "refresh_token"],
-            "authorization_response_iss_parameter_supported": true,
         }),
     )
 }
