@@ -96,4 +96,6 @@ async fn the_log_and_the_debug_output_of_a_whole_flow_hold_no_secret() {
             assert!(!text.contains(secret), "the {what} shows in {text}");
         }
     }
+    // Hidden, not blank: each says what it is.
+    assert_eq!(format!("{:?}", state.seal), "TokenSeal([REDACTED])");
 }

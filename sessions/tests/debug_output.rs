@@ -110,6 +110,11 @@ async fn no_debug_output_shows_a_secret() {
     }
     // The refresher was holding a token while it printed.
     assert!(format!("{stage:?}").contains("flights: 1"), "{stage:?}");
+    // Hidden, not blank: what an operator needs is still shown.
+    let session_shown = format!("{session:?}");
+    for kept in ["[REDACTED]", "logged_in_at", "Nelly"] {
+        assert!(session_shown.contains(kept), "{kept} in {session_shown}");
+    }
 }
 
 /// C13: everything stage 2 and its mock log, at the most verbose level,

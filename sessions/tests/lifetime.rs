@@ -46,6 +46,31 @@ async fn a_cookie_issued_in_the_future_is_refused() {
     assert_eq!(browser.get("/privileged").await.status(), 401);
 }
 
+/// A cookie logged in now but renewed in the future (the offline clock
+/// moved on, a page loaded, then the stage restarted with its clock back)
+/// is over too: its idle time would otherwise read as zero until then.
+#[tokio::test]
+async fn a_cookie_renewed_in_the_future_is_refused() {
+    let ahead = mock().await;
+    let app = common::App::for_mock(&ahead, REDIRECT);
+    let keys = app.keys.clone();
+    let mut browser = logged_in_browser(sessions::routes(app), &NELLY).await;
+    ahead.advance_clock(Duration::from_secs(2 * 3600));
+    let renewed = browser.get("/privileged").await;
+    assert!(
+        set_cookie(&renewed, "session").is_some(),
+        "renewed two hours on"
+    );
+
+    let restarted = mock().await;
+    let mut app = common::App::for_mock(&restarted, REDIRECT);
+    app.keys = keys;
+    let session = browser.cookie("session").unwrap().to_string();
+    let mut browser = common::testing::Browser::new(sessions::routes(app));
+    browser.set_cookie("session", Some(&session));
+    assert_eq!(browser.get("/privileged").await.status(), 401);
+}
+
 /// The lifetime counts from the login, not from the last refresh: a thief
 /// who replays a copied cookie just before each expiry, refreshing it each
 /// time, keeps it at most a week.
@@ -62,9 +87,10 @@ async fn refreshing_never_extends_a_login_past_its_week() {
     let max_age = cookie::Cookie::parse(renewed).unwrap().max_age().unwrap();
     assert!(max_age.whole_seconds() <= 30, "{max_age}");
     // A fresh token, a cookie in use: only the login's week can end it.
-    mock.advance_clock(Duration::from_secs(29));
+    // (Margins of seconds: the wall clock under the mock's keeps running.)
+    mock.advance_clock(Duration::from_secs(20));
     assert_eq!(browser.get("/privileged").await.status(), 200);
-    mock.advance_clock(Duration::from_secs(1));
+    mock.advance_clock(Duration::from_secs(10));
     let response = browser.get("/privileged").await;
     assert_eq!(response.status(), 401);
     assert_eq!(refreshes(&mock), 1, "an over-age login is not refreshed");
@@ -79,11 +105,12 @@ async fn a_session_unused_for_half_a_week_is_over() {
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     let idle = sessions::session::SESSION_IDLE;
     let copy = browser.cookie("session").unwrap().to_string();
-    mock.advance_clock(idle - Duration::from_secs(1));
+    // (Margins of seconds: the wall clock under the mock's keeps running.)
+    mock.advance_clock(idle - Duration::from_secs(10));
     assert_eq!(browser.get("/privileged").await.status(), 200);
-    // One second later the copy, unused since the login, is over; the
-    // browser's own cookie was renewed by its use a second ago.
-    mock.advance_clock(Duration::from_secs(1));
+    // Ten seconds later the copy, unused since the login, is over; the
+    // browser's own cookie was renewed by its use just before.
+    mock.advance_clock(Duration::from_secs(10));
     browser.set_cookie("session", Some(&copy));
     let response = browser.get("/privileged").await;
     assert_eq!(response.status(), 401);
@@ -110,24 +137,29 @@ async fn use_renews_the_cookie_at_most_once_an_hour() {
     };
     let login = session(&browser);
 
-    mock.advance_clock(Duration::from_secs(3599));
+    // (Margins of seconds: the wall clock under the mock's keeps running.)
+    mock.advance_clock(Duration::from_secs(3590));
     let within_the_hour = browser.get("/privileged").await;
     assert_eq!(within_the_hour.status(), 200);
     assert_eq!(set_cookie(&within_the_hour, "session"), None);
 
-    mock.advance_clock(Duration::from_secs(1));
+    mock.advance_clock(Duration::from_secs(20));
     let after_an_hour = browser.get("/privileged").await;
     assert_eq!(after_an_hour.status(), 200);
     let renewed = set_cookie(&after_an_hour, "session").expect("a renewed cookie");
     let idle = sessions::session::SESSION_IDLE.as_secs();
     assert!(renewed.contains(&format!("Max-Age={idle}")), "{renewed}");
     let now = session(&browser);
-    assert_eq!(now.issued_at, login.issued_at + 3600);
+    let used = now.issued_at - login.issued_at;
+    assert!(
+        (3610..3620).contains(&used),
+        "renewed at its use, {used} s on"
+    );
     assert_eq!(now.logged_in_at, login.logged_in_at);
     assert_eq!(now.access_token, login.access_token);
     assert_eq!(refreshes(&mock), 0);
 
     // Idle counts from that use: most of half a week later, still in.
-    mock.advance_clock(sessions::session::SESSION_IDLE - Duration::from_secs(1));
+    mock.advance_clock(sessions::session::SESSION_IDLE - Duration::from_secs(10));
     assert_eq!(browser.get("/privileged").await.status(), 200);
 }
