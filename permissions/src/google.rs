@@ -27,6 +27,8 @@ use crate::carried::Carried;
 use crate::google_discovery as discovery;
 pub use crate::google_discovery::SetupError;
 use crate::google_keys::GoogleKeys;
+use crate::google_profile;
+pub use crate::google_profile::GoogleProfile;
 use basic::tokens::Tokens;
 use basic::transaction::Transaction;
 use common::{Decision, FlowReport, Problem, Upstream};
@@ -34,8 +36,9 @@ use http::StatusCode;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreIdTokenVerifier};
 use openidconnect::{
     AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
-    EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, RefreshToken, Scope, SignatureVerificationError, TokenResponse,
+    EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, Scope,
+    SignatureVerificationError, TokenResponse,
 };
 use secrecy::{ExposeSecret, SecretString};
 use sessions::logout::{revoke_at, Revocation};
@@ -80,15 +83,6 @@ impl fmt::Debug for Google {
             .field("client_id", &self.client_id)
             .finish_non_exhaustive()
     }
-}
-
-/// Who logged in, from a verified ID token.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GoogleProfile {
-    pub subject: String,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub email_verified: Option<bool>,
 }
 
 impl Google {
@@ -215,7 +209,7 @@ impl Google {
             checked => checked,
         }
         .map_err(refused_id_token)?;
-        let profile = GoogleProfile {
+        let from_id_token = GoogleProfile {
             subject: claims.subject().to_string(),
             name: claims
                 .name()
@@ -224,6 +218,11 @@ impl Google {
             email: claims.email().map(|email| email.to_string()),
             email_verified: claims.email_verified(),
         };
+        let userinfo = self.client.user_info(
+            response.access_token().clone(),
+            Some(claims.subject().clone()),
+        );
+        let profile = google_profile::merged(from_id_token, userinfo.ok(), &self.upstream).await?;
         let tokens = Tokens::from_response(&response, now)
             .map_err(|why| basic::callback::unusable_tokens("Google", why))?;
         Ok((tokens, profile))

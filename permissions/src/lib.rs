@@ -11,7 +11,8 @@
 //!   OpenID Connect ([`google`]: the ID token and its nonce, which the
 //!   login's transaction carries with [`carried`]; its discovery document
 //!   in [`google_discovery`]; its signing keys, fetched again after a
-//!   rotation, in [`google_keys`]).
+//!   rotation, in [`google_keys`]; who logged in, with userinfo, in
+//!   [`google_profile`]).
 //!   `GET /login` lists them; `/login/{provider}` starts a login.
 //! * `GET /auth/{provider}` ([`callback`]): a login started with another
 //!   provider is refused before any token request (the mix-up attack); the
@@ -54,6 +55,7 @@ pub mod filters;
 pub mod google;
 pub mod google_discovery;
 pub mod google_keys;
+pub mod google_profile;
 pub mod guard;
 pub mod home;
 pub mod lab;

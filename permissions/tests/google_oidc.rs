@@ -159,3 +159,53 @@ async fn a_rotated_signing_key_is_fetched_once_a_minute_at_most() {
     assert!(log_in(&mock, &google).await.is_ok());
     assert_eq!(fetches(), 3);
 }
+
+/// The next userinfo answer is `claims` (200, JSON), as a provider that
+/// keeps the profile out of the ID token would answer.
+fn userinfo_answers(mock: &mock_discord::MockHandle, claims: serde_json::Value) {
+    mock.inject_fault(FaultRule {
+        endpoint: Endpoint::GoogleUserinfo,
+        times: 1,
+        fault: Fault::Status {
+            status: 200,
+            body: claims.to_string(),
+            content_type: None,
+        },
+    });
+}
+
+/// OpenID Connect Core §5.4: name and e-mail come from userinfo, whatever
+/// the ID token says; what userinfo leaves out, the ID token fills.
+#[tokio::test]
+async fn userinfo_claims_are_taken_and_the_id_token_fills_the_rest() {
+    let mock = MockDiscord::builder().spawn().await.unwrap();
+    let google = google(&mock).await;
+    userinfo_answers(
+        &mock,
+        serde_json::json!({"sub": ADA, "name": "Ada, from userinfo", "email": "ada@userinfo.example"}),
+    );
+    let (_, profile) = log_in(&mock, &google).await.expect("a login");
+    assert_eq!(profile.name.as_deref(), Some("Ada, from userinfo"));
+    assert_eq!(profile.email.as_deref(), Some("ada@userinfo.example"));
+    assert_eq!(profile.email_verified, Some(true), "from the ID token");
+    assert_eq!(mock.requests_to("/google/v1/userinfo").len(), 1);
+}
+
+/// §5.3.2: a userinfo answer about another `sub` is someone else's
+/// profile: the login is refused, as a bad ID token is.
+#[tokio::test]
+async fn userinfo_about_another_subject_is_refused() {
+    let mock = MockDiscord::builder().spawn().await.unwrap();
+    let google = google(&mock).await;
+    userinfo_answers(
+        &mock,
+        serde_json::json!({"sub": "someone-else", "name": "Mallory"}),
+    );
+    let refused = log_in(&mock, &google).await.expect_err("refused");
+    assert_eq!(refused.status, 400);
+    assert!(
+        refused.detail.contains("another user"),
+        "{}",
+        refused.detail
+    );
+}
