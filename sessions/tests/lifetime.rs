@@ -24,6 +24,17 @@ async fn a_cookie_past_its_lifetime_is_refused_by_the_server() {
     assert_eq!(refreshes(&mock), 0, "an over-age session is not refreshed");
 }
 
+/// What a stage restarted with the same key, its clock back at now,
+/// answers `/privileged` with this session cookie.
+async fn after_a_restart(keys: common::CookieKeys, session: &str) -> http::StatusCode {
+    let restarted = mock().await;
+    let mut app = common::App::for_mock(&restarted, REDIRECT);
+    app.keys = keys;
+    let mut browser = common::testing::Browser::new(sessions::routes(app));
+    browser.set_cookie("session", Some(session));
+    browser.get("/privileged").await.status()
+}
+
 /// A cookie issued in the future, by a clock that has since gone back (an
 /// offline stage restarted after its mock's clock was moved a century on,
 /// with the same `SESSION_SECRET`), is over: its age would otherwise read
@@ -37,13 +48,8 @@ async fn a_cookie_issued_in_the_future_is_refused() {
     let mut browser = logged_in_browser(sessions::routes(app), &NELLY).await;
     assert_eq!(browser.get("/privileged").await.status(), 200);
 
-    let restarted = mock().await;
-    let mut app = common::App::for_mock(&restarted, REDIRECT);
-    app.keys = keys;
-    let session = browser.cookie("session").unwrap().to_string();
-    let mut browser = common::testing::Browser::new(sessions::routes(app));
-    browser.set_cookie("session", Some(&session));
-    assert_eq!(browser.get("/privileged").await.status(), 401);
+    let session = browser.cookie("session").unwrap();
+    assert_eq!(after_a_restart(keys, session).await, 401);
 }
 
 /// A cookie logged in now but renewed in the future (the offline clock
@@ -62,13 +68,8 @@ async fn a_cookie_renewed_in_the_future_is_refused() {
         "renewed two hours on"
     );
 
-    let restarted = mock().await;
-    let mut app = common::App::for_mock(&restarted, REDIRECT);
-    app.keys = keys;
-    let session = browser.cookie("session").unwrap().to_string();
-    let mut browser = common::testing::Browser::new(sessions::routes(app));
-    browser.set_cookie("session", Some(&session));
-    assert_eq!(browser.get("/privileged").await.status(), 401);
+    let session = browser.cookie("session").unwrap();
+    assert_eq!(after_a_restart(keys, session).await, 401);
 }
 
 /// The lifetime counts from the login, not from the last refresh: a thief
