@@ -19,9 +19,10 @@
 //!    replaying it is an attack.
 //!
 //! The `openidconnect` crate does all five; this file wires it to the
-//! stage: discovery (`{GOOGLE_ISSUER}/.well-known/openid-configuration`)
-//! through the stage's strict HTTP client, the login's start, and the code
-//! exchange whose ID token gives the user's subject, name and e-mail.
+//! stage: discovery (`{GOOGLE_ISSUER}/.well-known/openid-configuration`,
+//! read in [`crate::google_discovery`]) through the stage's strict HTTP
+//! client, the login's start, and the code exchange whose ID token says
+//! who logged in, completed by userinfo ([`crate::google_profile`]).
 
 use crate::carried::Carried;
 use crate::google_discovery as discovery;

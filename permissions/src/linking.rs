@@ -140,7 +140,7 @@ impl users::Identity {
     }
 }
 
-/// A path segment as [`Identity::unlink_path`] wrote it, decoded; `None`
+/// A path segment as [`users::Identity::unlink_path`] wrote it, decoded; `None`
 /// if it does not decode to UTF-8.
 pub fn decode_segment(segment: &str) -> Option<String> {
     percent_encoding::percent_decode_str(segment)
