@@ -12,7 +12,6 @@ use mock_discord::Consent;
 use sessions::app::SessionApp;
 use sessions::refresh::Refreshed;
 use sessions::session::Session;
-use std::time::Duration;
 use support::*;
 
 /// A login of Nelly's stopped before its callback: the callback URL, its
@@ -61,7 +60,7 @@ async fn no_debug_output_shows_a_secret() {
 
     // Refreshed: the refresher now remembers the old refresh token.
     let stage = SessionApp::new(app.clone());
-    mock.advance_clock(Duration::from_secs(604_800 - 30));
+    mock.advance_clock(UNTIL_THE_TOKEN_EXPIRES);
     let Refreshed::Tokens(tokens) = stage.refresher.refresh(&app, &refresh).await else {
         panic!("the refresh succeeds");
     };
@@ -135,7 +134,7 @@ async fn the_log_of_a_login_a_refresh_and_a_logout_holds_no_secret() {
         .unwrap()
         .unwrap();
     let first_cookie = browser.cookie("session").unwrap().to_string();
-    keep_using_for(&mock, &mut browser, Duration::from_secs(604_800 - 30)).await;
+    keep_using_for(&mock, &mut browser, UNTIL_THE_TOKEN_EXPIRES).await;
     assert_eq!(browser.get("/users/me").await.status(), 200);
     let refreshed = Session::from_cookies(&keys, policy, Some(&browser.cookie_header()))
         .unwrap()

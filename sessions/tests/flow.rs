@@ -66,12 +66,7 @@ async fn transcript_of_login_use_and_logout() {
 async fn the_inspector_hears_the_session_opened_refreshed_and_ended() {
     let mock = mock().await;
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
-    keep_using_for(
-        &mock,
-        &mut browser,
-        std::time::Duration::from_secs(7 * 24 * 3600 - 30),
-    )
-    .await;
+    keep_using_for(&mock, &mut browser, UNTIL_THE_TOKEN_EXPIRES).await;
     assert_eq!(browser.get("/users/me").await.status(), 200);
     assert_eq!(browser.request("POST", "/logout", &[]).await.status(), 303);
     let labels: Vec<String> = mock.steps().into_iter().map(|s| s.label).collect();

@@ -75,7 +75,7 @@ async fn a_token_about_to_expire_is_refreshed_and_the_cookie_reissued() {
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     let before = browser.cookie("session").unwrap().to_string();
     // Within a minute of expiry: refresh now rather than fail mid-request.
-    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 30)).await;
+    keep_using_for(&mock, &mut browser, UNTIL_THE_TOKEN_EXPIRES).await;
     let response = browser.get("/users/me").await;
     assert_eq!(response.status(), 200);
     assert_eq!(body_json(&response)["id"], NELLY.as_str());
@@ -95,7 +95,7 @@ async fn a_token_about_to_expire_is_refreshed_and_the_cookie_reissued() {
 async fn an_expiring_token_is_refreshed_even_on_privileged() {
     let mock = mock().await;
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
-    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 30)).await;
+    keep_using_for(&mock, &mut browser, UNTIL_THE_TOKEN_EXPIRES).await;
     let response = browser.get("/privileged").await;
     assert_eq!(response.status(), 200);
     assert!(set_cookie(&response, "session").is_some());
@@ -111,7 +111,7 @@ async fn a_refreshed_cookie_reaches_the_browser_even_when_the_handler_fails() {
     let mock = mock().await;
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     let before = browser.cookie("session").unwrap().to_string();
-    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 30)).await;
+    keep_using_for(&mock, &mut browser, UNTIL_THE_TOKEN_EXPIRES).await;
     mock.inject_fault(FaultRule::status_once(Endpoint::UsersMe, 503));
     let failed = browser.get("/users/me").await;
     assert_eq!(failed.status(), 503);
@@ -131,7 +131,7 @@ async fn a_refreshed_cookie_reaches_the_browser_even_when_the_handler_fails() {
 async fn an_answer_that_deletes_the_cookie_keeps_deleting_it_after_a_refresh() {
     let mock = mock().await;
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
-    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 30)).await;
+    keep_using_for(&mock, &mut browser, UNTIL_THE_TOKEN_EXPIRES).await;
     mock.inject_fault(FaultRule::status_once(Endpoint::UsersMe, 401));
     let refused = browser.get("/users/me").await;
     assert_eq!(refused.status(), 401);
@@ -179,7 +179,7 @@ async fn concurrent_requests_at_expiry_refresh_once() {
     let mock = mock().await;
     let routes = stage(&mock);
     let mut browser = logged_in_browser(routes.clone(), &NELLY).await;
-    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 30)).await;
+    keep_using_for(&mock, &mut browser, UNTIL_THE_TOKEN_EXPIRES).await;
     let cookie = browser.cookie_header();
     // Slow the refresh down, so that the second request surely arrives
     // while the first one's refresh is still in flight.
@@ -231,7 +231,7 @@ async fn a_refused_refresh_ends_the_session_with_401() {
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
     // The user removes the app in Discord's settings: every token dies.
     mock.reset();
-    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 30)).await;
+    keep_using_for(&mock, &mut browser, UNTIL_THE_TOKEN_EXPIRES).await;
     let response = browser.get("/privileged").await;
     assert_eq!(response.status(), 401);
     assert_eq!(body_json(&response)["detail"], "Not logged in");
@@ -246,7 +246,7 @@ async fn a_refused_refresh_ends_the_session_with_401() {
 async fn a_passing_refresh_failure_is_retried_by_the_next_request() {
     let mock = mock().await;
     let mut browser = logged_in_browser(stage(&mock), &NELLY).await;
-    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 30)).await;
+    keep_using_for(&mock, &mut browser, UNTIL_THE_TOKEN_EXPIRES).await;
     mock.inject_fault(FaultRule::status_once(Endpoint::Token, 503));
     let response = browser.get("/privileged").await;
     assert_eq!(response.status(), 503);
@@ -302,7 +302,7 @@ async fn the_grace_window_is_seconds() {
     let mock = mock().await;
     let routes = stage(&mock);
     let mut browser = logged_in_browser(routes.clone(), &NELLY).await;
-    keep_using_for(&mock, &mut browser, Duration::from_secs(WEEK - 30)).await;
+    keep_using_for(&mock, &mut browser, UNTIL_THE_TOKEN_EXPIRES).await;
     let old_cookie = browser.cookie_header();
     let with_old_cookie = || {
         warp::test::request()

@@ -39,6 +39,17 @@ pub fn set_cookie(response: &http::Response<Bytes>, name: &str) -> Option<String
         .map(str::to_string)
 }
 
+/// A week less 30 s: Discord's access token (a week) is then within the
+/// stage's one-minute refresh margin, and the next use refreshes it.
+pub const UNTIL_THE_TOKEN_EXPIRES: std::time::Duration =
+    std::time::Duration::from_secs(7 * 24 * 3600 - 30);
+
+/// Fails unless `response` deletes the session cookie.
+pub fn assert_session_cookie_deleted(response: &http::Response<Bytes>) {
+    let cookie = set_cookie(response, "session").expect("a Set-Cookie for the session");
+    assert!(cookie.contains("Max-Age=0"), "{cookie}");
+}
+
 /// Moves the clock `total` forward as a user who comes back every day
 /// would see it: a day at a time, loading `/privileged` after each but the
 /// last. The session is then never idle for long
