@@ -109,23 +109,19 @@ async fn the_inspector_says_whether_pkce_was_used_as_it_was() {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let (mock, app) = lab_app(Lab::NoPkce).await;
-    let mut browser = Browser::new(basic::routes(app.clone()));
-    switch(&mut browser, "pkce", true).await;
-    browser.login(&default_user_id("nelly")).await;
-    let sealed = details(&mock, "303 to the provider; transaction sealed");
-    assert!(sealed.contains("a new PKCE verifier"), "{sealed}");
-    let sent = details(&mock, "code and verifier sent");
-    assert!(sent.contains("code + code_verifier"), "{sent}");
-
-    let (mock, app) = lab_app(Lab::NoPkce).await;
-    let mut browser = Browser::new(basic::routes(app));
-    switch(&mut browser, "pkce", false).await;
-    browser.login(&default_user_id("nelly")).await;
-    let sealed = details(&mock, "303 to the provider; transaction sealed");
-    assert!(sealed.contains("no PKCE"), "{sealed}");
-    let sent = details(&mock, "code and verifier sent");
-    assert!(sent.contains("no verifier (PKCE off)"), "{sent}");
+    for (pkce, sealed_says, sent_says) in [
+        (true, "a new PKCE verifier", "code + code_verifier"),
+        (false, "no PKCE", "no verifier (PKCE off)"),
+    ] {
+        let (mock, app) = lab_app(Lab::NoPkce).await;
+        let mut browser = Browser::new(basic::routes(app));
+        switch(&mut browser, "pkce", pkce).await;
+        browser.login(&default_user_id("nelly")).await;
+        let sealed = details(&mock, "303 to the provider; transaction sealed");
+        assert!(sealed.contains(sealed_says), "PKCE {pkce}: {sealed}");
+        let sent = details(&mock, "code and verifier sent");
+        assert!(sent.contains(sent_says), "PKCE {pkce}: {sent}");
+    }
 }
 
 #[tokio::test]
