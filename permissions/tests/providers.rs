@@ -50,7 +50,7 @@ async fn a_google_login_makes_its_own_user_even_with_the_same_email(backend: Bac
     let (_, db) = database(backend).await;
     let state = state_with_google(&mock, db).await;
     let discord_ada = logged_in_browser(stage(&state), &ADA).await;
-    let mut google_ada = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    let mut google_ada = support::google_browser(stage(&state));
     let login = google_ada.login(GOOGLE_ADA).await;
     assert_eq!(login.status(), 303, "{}", detail(&login));
     assert_eq!(location(&login), "/users/me");
@@ -95,7 +95,7 @@ async fn the_mix_up_matrix(backend: Backend) {
     assert_refused(&refused, 400, "not started with Google");
 
     // 2. A Google login answered with Discord's issuer.
-    let mut browser = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    let mut browser = support::google_browser(stage(&state));
     let callback = browser
         .login_until_callback(GOOGLE_ADA, Consent::Authorize)
         .await;
@@ -110,7 +110,7 @@ async fn the_mix_up_matrix(backend: Backend) {
     assert_refused(&refused, 400, "another issuer");
 
     // 3. A Google login whose answer lands on Discord's path.
-    let mut browser = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    let mut browser = support::google_browser(stage(&state));
     let callback = browser
         .login_until_callback(GOOGLE_ADA, Consent::Authorize)
         .await;
@@ -143,7 +143,7 @@ async fn an_iss_promised_by_discovery_is_required(backend: Backend) {
         google.promises_iss = promised;
         let settings = permissions::settings::Settings::default();
         let state = permissions::app::PermissionsApp::new(app, db, &settings, true, Some(google));
-        let mut browser = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+        let mut browser = support::google_browser(stage(&state));
         let callback = browser
             .login_until_callback(GOOGLE_ADA, Consent::Authorize)
             .await;
@@ -187,7 +187,7 @@ async fn the_id_token_matrix(backend: Backend) {
             times: 1,
             fault: Fault::SpoilIdToken { how },
         });
-        let mut browser = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+        let mut browser = support::google_browser(stage(&state));
         let response = browser.login(GOOGLE_ADA).await;
         assert_eq!(response.status(), 400, "{how:?}: {}", detail(&response));
         assert!(
@@ -211,7 +211,7 @@ async fn each_provider_refreshes_and_revokes_its_own_tokens(backend: Backend) {
     let (_, db) = database(backend).await;
     let state = state_with_google(&mock, db).await;
     let mut discord = logged_in_browser(stage(&state), &GRACE).await;
-    let mut google = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    let mut google = support::google_browser(stage(&state));
     assert_eq!(google.login(GOOGLE_ADA).await.status(), 303);
 
     // Google's access token lives an hour: used every 20 minutes (the idle
@@ -269,7 +269,7 @@ async fn a_cancelled_google_login_is_403(backend: Backend) {
     let mock = mock().await;
     let (_, db) = database(backend).await;
     let state = state_with_google(&mock, db).await;
-    let mut browser = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    let mut browser = support::google_browser(stage(&state));
     let login = browser.get(LOGIN_GOOGLE).await;
     let callback = submit_consent(&location(&login), GOOGLE_ADA, Consent::Cancel)
         .await
@@ -326,12 +326,12 @@ async fn linking_adds_an_identity_and_never_moves_one(backend: Backend) {
     assert_eq!(mock.requests_to("/google/revoke").len(), 1);
 
     // Logging in with Google now is logging in as Nelly.
-    let mut google = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    let mut google = support::google_browser(stage(&state));
     assert_eq!(google.login(GOOGLE_ALAN).await.status(), 303);
     assert_eq!(body_json(&google.get("/users/me").await)["id"], nelly_id);
 
     // Google's Ada has a user of her own; Nelly cannot take that identity.
-    let mut ada = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    let mut ada = support::google_browser(stage(&state));
     assert_eq!(ada.login(GOOGLE_ADA).await.status(), 303);
     let ada_id = body_json(&ada.get("/users/me").await)["id"].clone();
     let mut grace = logged_in_browser(stage(&state), &GRACE).await;
@@ -428,7 +428,7 @@ async fn unlinking_keeps_the_last_identity(backend: Backend) {
     assert_eq!(me["identities"][0]["provider"], "discord");
 
     // The Google account, unlinked, is a stranger again: a new user.
-    let mut google = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    let mut google = support::google_browser(stage(&state));
     assert_eq!(google.login(ODD_SUB).await.status(), 303);
     assert_ne!(body_json(&google.get("/users/me").await)["id"], me["id"]);
 }
@@ -461,7 +461,7 @@ async fn unlinking_ends_the_sessions_the_identity_opened(backend: Backend) {
     let state = state_with_google(&mock, db).await;
     let mut nelly = logged_in_browser(stage(&state), &NELLY).await;
     assert_eq!(link_google(&mut nelly, GOOGLE_ALAN).await.status(), 303);
-    let mut by_google = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    let mut by_google = support::google_browser(stage(&state));
     assert_eq!(by_google.login(GOOGLE_ALAN).await.status(), 303);
     assert_eq!(by_google.get("/users/me").await.status(), 200);
     let revoked_before = mock.requests_to("/google/revoke").len();

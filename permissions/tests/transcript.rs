@@ -88,7 +88,7 @@ async fn a_google_login(backend: Backend) {
     let (_, db) = database(backend).await;
     let state = state_with_google(&mock, db).await;
     let mut t = Transcript::new(&mock);
-    let mut ada = support::browser(stage(&state)).logging_in_at(LOGIN_GOOGLE);
+    let mut ada = support::google_browser(stage(&state));
 
     let login = ada.get(LOGIN_GOOGLE).await;
     let authorize = common::testing::location(&login);

@@ -115,6 +115,11 @@ pub fn browser<F: StageRoutes>(routes: F) -> Browser<F> {
     Browser::new(routes).logging_in_at(LOGIN_DISCORD)
 }
 
+/// A browser whose logins start at Google's `/login/google`.
+pub fn google_browser<F: StageRoutes>(routes: F) -> Browser<F> {
+    Browser::new(routes).logging_in_at(LOGIN_GOOGLE)
+}
+
 /// A browser logged in with Discord as `user`.
 pub async fn logged_in_browser<F: StageRoutes>(routes: F, user: &str) -> Browser<F> {
     common::testing::logged_in_browser_at(routes, LOGIN_DISCORD, user).await
