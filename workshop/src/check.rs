@@ -1,9 +1,8 @@
 //! `check`: runs an exercise's test, as the learner would type it.
 
 use crate::catalogue::Exercise;
-use crate::prepare::set_by_cargo_run;
+use crate::prepare::cargo_as_typed;
 use std::path::Path;
-use std::process::Command;
 
 /// What the test said.
 pub struct Outcome {
@@ -42,15 +41,10 @@ pub fn run(cargo: &str, root: &Path, exercise: &Exercise) -> std::io::Result<Out
 
 /// Runs `cargo <args>` in the workspace at `root`.
 pub fn cargo_in(cargo: &str, root: &Path, args: &[&str]) -> std::io::Result<Outcome> {
-    let mut test = Command::new(cargo);
+    // As the learner types it: passed on, what `cargo run` set for this
+    // tool would make the test's build another one than theirs.
+    let mut test = cargo_as_typed(cargo);
     test.args(args).current_dir(root);
-    // `cargo run` set these for this tool; passed on, they would make the
-    // test's build another one than the learner's (see `set_by_cargo_run`).
-    for (name, _) in std::env::vars_os() {
-        if name.to_str().is_some_and(set_by_cargo_run) {
-            test.env_remove(&name);
-        }
-    }
     // A panic's message is what the learner needs (the todo!'s hint, an
     // assertion); a backtrace through warp's filters would bury it.
     test.env("RUST_BACKTRACE", "0");

@@ -65,13 +65,8 @@ pub fn prepare(extra: &[String]) -> ExitCode {
     let started = Instant::now();
     for (n, args) in DAY.iter().enumerate() {
         println!("[{}/{}] cargo {}", n + 1, DAY.len(), args.join(" "));
-        let mut build = Command::new(&cargo);
+        let mut build = cargo_as_typed(&cargo);
         build.args(*args).args(extra);
-        for (name, _) in std::env::vars_os() {
-            if name.to_str().is_some_and(set_by_cargo_run) {
-                build.env_remove(&name);
-            }
-        }
         let status = build.status();
         match status {
             Ok(status) if status.success() => {}
@@ -95,12 +90,24 @@ pub fn prepare(extra: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// A `cargo` command run as if typed in the user's shell: without what
+/// `cargo run` set for this tool ([`set_by_cargo_run`]).
+pub(crate) fn cargo_as_typed(cargo: &str) -> Command {
+    let mut command = Command::new(cargo);
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(set_by_cargo_run) {
+            command.env_remove(&name);
+        }
+    }
+    command
+}
+
 /// Whether `cargo run` set this variable for the program it runs (the
 /// package's name, manifest, version…). Passed on, these would tell the
 /// builds below that they are the workshop crate's: `ring`'s build script,
 /// for one, watches `CARGO_MANIFEST_DIR`, and the day's `cargo run -p
 /// basic` would then rebuild `ring` and everything above it.
-pub(crate) fn set_by_cargo_run(name: &str) -> bool {
+fn set_by_cargo_run(name: &str) -> bool {
     name.starts_with("CARGO_PKG_")
         || name.starts_with("CARGO_MANIFEST_")
         || matches!(
