@@ -52,10 +52,11 @@ async fn postgres_database() -> String {
 /// Takes `privileged` from Ada in `database_url`, then asks once more.
 async fn revocation_counts_at_once(contender: &Contender, database_url: &str) -> bool {
     let db = Db::connect(database_url).await.expect("the database");
-    let ada = users::find_by_identity(&db, "discord", &default_user_id("ada.lovelace"))
-        .await
-        .expect("a query")
-        .expect("Ada");
+    let ada =
+        permissions::identities::find_by_identity(&db, "discord", &default_user_id("ada.lovelace"))
+            .await
+            .expect("a query")
+            .expect("Ada");
     users::revoke(&db, ada, "privileged")
         .await
         .expect("a revocation");

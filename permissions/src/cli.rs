@@ -9,7 +9,7 @@
 
 use crate::db::{describe, Db};
 use crate::settings::Settings;
-use crate::users;
+use crate::{identities, users};
 use clap::Subcommand;
 use common::shown::escaped;
 use std::process::ExitCode;
@@ -120,7 +120,7 @@ async fn find(db: &Db, identity: &str) -> Result<i64, String> {
         .ok_or_else(|| {
             format!("{identity:?} is not provider:subject (for example discord:123, as `users` lists them)")
         })?;
-    users::find_by_identity(db, provider, subject)
+    identities::find_by_identity(db, provider, subject)
         .await
         .map_err(|p| p.detail)?
         .ok_or_else(|| format!("no user has the identity {identity}; `users` lists them"))

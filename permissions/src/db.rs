@@ -5,9 +5,10 @@
 //!
 //! The schema is `migrations/0001_schema.sql`, and after it
 //! `0002_database_mode.sql` (the mode that made a database) and
-//! `0003_session_subject.sql` (the identity that opened a session), each
-//! added later as a migration of its own, so that databases made before
-//! keep their data. Both are built into the program and run at
+//! `0003_session_subject.sql` (the identity that opened a session) and
+//! `0004_identity_issuer.sql` (identities keyed by issuer and subject),
+//! each added later as a migration of its own, so that databases made
+//! before keep their data. All are built into the program and run at
 //! start-up.
 
 use common::Problem;

@@ -16,8 +16,8 @@
 //!   `GET /login` lists them; `/login/{provider}` starts a login.
 //! * `GET /auth/{provider}` ([`callback`]): a login started with another
 //!   provider is refused before any token request (the mix-up attack); the
-//!   user is found by (provider, subject) or created ([`users`]), never by
-//!   e-mail; any session this browser had ends, and a new row is made
+//!   user is found by the identity's issuer and subject ([`identities`])
+//!   or created ([`users`]), never by e-mail; any session this browser had ends, and a new row is made
 //!   ([`store`]): the cookie holds only its random id ([`session_id`],
 //!   [`cookie`]); the tokens are sealed at rest ([`token_seal`]).
 //! * Linking another provider's identity to the logged-in user, and
@@ -58,6 +58,7 @@ pub mod google_keys;
 pub mod google_profile;
 pub mod guard;
 pub mod home;
+pub mod identities;
 pub mod lab;
 pub mod linking;
 pub mod logout;

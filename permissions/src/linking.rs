@@ -13,8 +13,8 @@
 use crate::app::PermissionsApp;
 use crate::carried::Carried;
 use crate::guard::CurrentUser;
+use crate::identities::{self, Identity, Linked, Unlinked};
 use crate::providers::LoginProvider;
-use crate::users::{self, Linked, Unlinked};
 use basic::callback::Accepted;
 use common::{Answer, Problem};
 use http::StatusCode;
@@ -68,7 +68,7 @@ pub async fn finish(
     let (tokens, login) = provider.finish(accepted, app.now()).await?;
     // The link needed the login, not its tokens: end that grant at once.
     provider.revoke(&tokens).await;
-    match users::link(&app.db, user_id, &login).await? {
+    match identities::link(&app.db, user_id, &login).await? {
         Linked::Added | Linked::Already => Ok(common::respond::see_other("/")),
         Linked::ToAnotherUser => Err(Problem::new(
             StatusCode::CONFLICT,
@@ -94,7 +94,7 @@ pub async fn unlink(
             "The identity in the path is not percent-encoded UTF-8.",
         ));
     };
-    match users::unlink(&app.db, user.user_id(), &provider, &subject).await? {
+    match identities::unlink(&app.db, user.user_id(), &provider, &subject).await? {
         Unlinked::Removed => {
             // An identity unlinked because it was compromised must not
             // leave its sessions alive: those it opened end, revoked.
@@ -125,7 +125,7 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-impl users::Identity {
+impl Identity {
     /// `POST` here to unlink it. A subject is the provider's to choose, and
     /// may hold `/`, `?`, `#` or `%`: each segment is percent-encoded, and
     /// the route decodes it ([`decode_segment`]).
@@ -140,7 +140,7 @@ impl users::Identity {
     }
 }
 
-/// A path segment as [`users::Identity::unlink_path`] wrote it, decoded; `None`
+/// A path segment as [`Identity::unlink_path`] wrote it, decoded; `None`
 /// if it does not decode to UTF-8.
 pub fn decode_segment(segment: &str) -> Option<String> {
     percent_encoding::percent_decode_str(segment)

@@ -10,6 +10,8 @@ use permissions::app::PermissionsApp;
 use permissions::cli::{self, Command};
 use permissions::db::{describe, Db};
 use permissions::google::Google;
+use permissions::identities;
+use permissions::providers::{DISCORD, GOOGLE};
 use permissions::settings::{GoogleCredentials, Settings};
 use std::process::ExitCode;
 
@@ -70,6 +72,17 @@ async fn main() -> ExitCode {
         )
         .await
         .map_err(|e| StartupError::Stage(e.to_string()))?;
+        // Identities from before issuers were recorded take this start's.
+        for (provider, issuer) in [(DISCORD, &app.provider.issuer), (GOOGLE, &google.issuer)] {
+            identities::adopt_unrecorded(&db, provider, issuer)
+                .await
+                .map_err(|e| {
+                    StartupError::Stage(format!(
+                        "DATABASE_URL: {}: {e}",
+                        describe(&settings.database_url)
+                    ))
+                })?;
+        }
         let mut banner = vec![format!("Database: {}.", describe(&settings.database_url))];
         if offline {
             banner.push(

@@ -10,7 +10,7 @@
 //! that difference stays here.
 
 use crate::google::Google;
-use crate::users::LoginProfile;
+use crate::identities::LoginProfile;
 use basic::callback::Accepted;
 use basic::tokens::Tokens;
 use basic::transaction::Transaction;
@@ -101,6 +101,7 @@ impl LoginProvider<'_> {
                     .unwrap_or_else(|| profile.subject.clone());
                 let login = LoginProfile {
                     provider: GOOGLE,
+                    issuer: google.issuer.clone(),
                     subject: profile.subject.clone(),
                     display_name,
                     profile: serde_json::json!({
@@ -147,6 +148,7 @@ async fn discord_profile(app: &App, access_token: &str) -> Result<LoginProfile, 
         .map_err(|e| Problem::upstream(app.provider.display_name, &e))?;
     Ok(LoginProfile {
         provider: DISCORD,
+        issuer: app.provider.issuer.clone(),
         subject: profile.id().to_string(),
         display_name: profile.display_name(),
         profile: profile.into_json(),

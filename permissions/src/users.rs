@@ -1,23 +1,11 @@
-//! Users, their identities at providers, and their permissions.
-//!
-//! A user is found by (provider, subject): the provider's own, stable id
-//! for the account. Never by e-mail: an address can be unverified, or given
-//! to someone else later, and a login must not take over an account that
-//! merely shares it.
+//! Users and their permissions. A user is found by one of their
+//! identities ([`crate::identities`]), never by e-mail.
 
 use crate::db::{column, unavailable, Db};
+use crate::identities::{find_by_issuer, Identity, LoginProfile};
 use common::Problem;
 use rand::Rng;
 use serde::Serialize;
-
-/// One account at one provider.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Identity {
-    pub provider: String,
-    pub subject: String,
-    /// The provider's profile as of the last login.
-    pub profile: serde_json::Value,
-}
 
 /// A user, as `/users/me` and the admin page show it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -29,15 +17,6 @@ pub struct User {
     pub permissions: Vec<String>,
 }
 
-/// Who logged in, as the provider told us.
-#[derive(Debug, Clone)]
-pub struct LoginProfile {
-    pub provider: &'static str,
-    pub subject: String,
-    pub display_name: String,
-    pub profile: serde_json::Value,
-}
-
 /// A user id: random, positive, and below 2^53 so that JavaScript reads
 /// it exactly. Made here rather than by the database, because SQLite and
 /// PostgreSQL have no auto-increment syntax in common.
@@ -45,7 +24,7 @@ fn new_user_id() -> i64 {
     rand::rng().random_range(1..(1_i64 << 53))
 }
 
-/// The user behind this login: found by (provider, subject), or created
+/// The user behind this login: found by (issuer, subject), or created
 /// with `starting_permissions` on a first login. The profile is updated.
 pub async fn find_or_create(
     db: &Db,
@@ -54,10 +33,10 @@ pub async fn find_or_create(
     starting_permissions: &[&str],
 ) -> Result<i64, Problem> {
     let profile = login.profile.to_string();
-    if let Some(user_id) = find_by_identity(db, login.provider, &login.subject).await? {
-        sqlx::query("UPDATE identities SET profile = $1 WHERE provider = $2 AND subject = $3")
+    if let Some(user_id) = find_by_issuer(db, &login.issuer, &login.subject).await? {
+        sqlx::query("UPDATE identities SET profile = $1 WHERE issuer = $2 AND subject = $3")
             .bind(&profile)
-            .bind(login.provider)
+            .bind(&login.issuer)
             .bind(&login.subject)
             .execute(&db.pool)
             .await
@@ -73,19 +52,11 @@ pub async fn find_or_create(
         .execute(&mut *tx)
         .await
         .map_err(unavailable)?;
-    let inserted = sqlx::query(
-        "INSERT INTO identities (provider, subject, user_id, profile) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(login.provider)
-    .bind(&login.subject)
-    .bind(user_id)
-    .bind(&profile)
-    .execute(&mut *tx)
-    .await;
+    let inserted = login.insert(user_id).execute(&mut *tx).await;
     if inserted.is_err() {
         // Two first logins of the same account at once: the other one won.
         drop(tx);
-        return find_by_identity(db, login.provider, &login.subject)
+        return find_by_issuer(db, &login.issuer, &login.subject)
             .await?
             .ok_or_else(|| unavailable(sqlx::Error::RowNotFound));
     }
@@ -99,116 +70,6 @@ pub async fn find_or_create(
     }
     tx.commit().await.map_err(unavailable)?;
     Ok(user_id)
-}
-
-/// What linking an identity to a user came to.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Linked {
-    /// Added to the user.
-    Added,
-    /// The user had it already.
-    Already,
-    /// Another user has it: it is not moved.
-    ToAnotherUser,
-}
-
-/// Adds this identity to `user_id`, unless another user has it. An
-/// identity moved silently from one user to another would hand that
-/// account's logins to whoever asked.
-pub async fn link(db: &Db, user_id: i64, login: &LoginProfile) -> Result<Linked, Problem> {
-    match find_by_identity(db, login.provider, &login.subject).await? {
-        Some(owner) if owner == user_id => return Ok(Linked::Already),
-        Some(_) => return Ok(Linked::ToAnotherUser),
-        None => {}
-    }
-    let inserted = sqlx::query(
-        "INSERT INTO identities (provider, subject, user_id, profile) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(login.provider)
-    .bind(&login.subject)
-    .bind(user_id)
-    .bind(login.profile.to_string())
-    .execute(&db.pool)
-    .await;
-    match inserted {
-        Ok(_) => Ok(Linked::Added),
-        // Taken between the look and the insert: by whom decides.
-        Err(_) => match find_by_identity(db, login.provider, &login.subject).await? {
-            Some(owner) if owner == user_id => Ok(Linked::Already),
-            _ => Ok(Linked::ToAnotherUser),
-        },
-    }
-}
-
-/// What unlinking an identity came to.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Unlinked {
-    Removed,
-    /// The user has no such identity.
-    NotTheirs,
-    /// It is the user's only one: without it, nobody could log in as them.
-    LastOne,
-}
-
-/// Removes one of the user's identities, never the last.
-pub async fn unlink(
-    db: &Db,
-    user_id: i64,
-    provider: &str,
-    subject: &str,
-) -> Result<Unlinked, Problem> {
-    let mut tx = db.pool.begin().await.map_err(unavailable)?;
-    // A no-op write to the user's row locks it (PostgreSQL: that row;
-    // SQLite: the database) until the commit, so that two unlinks at once
-    // cannot each see two identities and leave none.
-    sqlx::query("UPDATE users SET display_name = display_name WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(unavailable)?;
-    let owner = sqlx::query("SELECT user_id FROM identities WHERE provider = $1 AND subject = $2")
-        .bind(provider)
-        .bind(subject)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(unavailable)?;
-    let owner: Option<i64> = owner.map(|row| column(&row, "user_id")).transpose()?;
-    if owner != Some(user_id) {
-        return Ok(Unlinked::NotTheirs);
-    }
-    let count = sqlx::query("SELECT COUNT(*) AS n FROM identities WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(unavailable)?;
-    let count: i64 = column(&count, "n")?;
-    if count <= 1 {
-        return Ok(Unlinked::LastOne);
-    }
-    sqlx::query("DELETE FROM identities WHERE provider = $1 AND subject = $2 AND user_id = $3")
-        .bind(provider)
-        .bind(subject)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(unavailable)?;
-    tx.commit().await.map_err(unavailable)?;
-    Ok(Unlinked::Removed)
-}
-
-/// The user with this identity, if any.
-pub async fn find_by_identity(
-    db: &Db,
-    provider: &str,
-    subject: &str,
-) -> Result<Option<i64>, Problem> {
-    let row = sqlx::query("SELECT user_id FROM identities WHERE provider = $1 AND subject = $2")
-        .bind(provider)
-        .bind(subject)
-        .fetch_optional(&db.pool)
-        .await
-        .map_err(unavailable)?;
-    row.map(|row| column(&row, "user_id")).transpose()
 }
 
 /// A user with identities and permissions, if the user exists.
@@ -241,7 +102,7 @@ pub async fn list(db: &Db) -> Result<Vec<User>, Problem> {
 async fn with_details(db: &Db, row: &sqlx::any::AnyRow) -> Result<User, Problem> {
     let id: i64 = column(row, "id")?;
     let identities = sqlx::query(
-        "SELECT provider, subject, profile FROM identities WHERE user_id = $1 ORDER BY provider, subject",
+        "SELECT provider, subject, profile FROM identities WHERE user_id = $1 ORDER BY provider, subject, issuer",
     )
     .bind(id)
     .fetch_all(&db.pool)

@@ -4,13 +4,12 @@
 mod support;
 
 use mock_discord::{MockConfig, MockDiscord, User};
-use permissions::users;
 use support::*;
 
 const FORM: (&str, &str) = ("content-type", "application/x-www-form-urlencoded");
 
 async fn user_id(state: &std::sync::Arc<permissions::app::PermissionsApp>, subject: &str) -> i64 {
-    users::find_by_identity(&state.db, "discord", subject)
+    permissions::identities::find_by_identity(&state.db, "discord", subject)
         .await
         .unwrap()
         .unwrap()

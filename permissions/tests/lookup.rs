@@ -53,7 +53,7 @@ async fn a_change_is_seen_by_the_next_request_under_load(backend: Backend) {
     let state = state(&mock, db.clone());
     let grace = logged_in_browser(stage(&state), &GRACE).await;
     let cookie = grace.cookie("session").unwrap().to_string();
-    let grace_id = users::find_by_identity(&db, "discord", &GRACE)
+    let grace_id = permissions::identities::find_by_identity(&db, "discord", &GRACE)
         .await
         .unwrap()
         .unwrap();

@@ -253,7 +253,7 @@ async fn changes_in_the_database_count_on_the_next_request(backend: Backend) {
     let state = state(&mock, db.clone());
     let mut grace = logged_in_browser(stage(&state), &GRACE).await;
     assert_eq!(grace.get("/privileged").await.status(), 200);
-    let grace_id = users::find_by_identity(&db, "discord", &GRACE)
+    let grace_id = permissions::identities::find_by_identity(&db, "discord", &GRACE)
         .await
         .unwrap()
         .unwrap();

@@ -33,6 +33,13 @@ pub enum Backend {
 
 /// Each test its own database: `(url, db)`.
 pub async fn database(backend: Backend) -> (String, Db) {
+    let url = empty_database(backend).await;
+    let db = Db::connect(&url).await.expect("the database opens");
+    (url, db)
+}
+
+/// A new database with no schema yet: its URL.
+pub async fn empty_database(backend: Backend) -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let name = format!("permissions_test_{}_{n}", std::process::id());
@@ -66,8 +73,7 @@ pub async fn database(backend: Backend) -> (String, Db) {
             format!("{base}/{name}")
         }
     };
-    let db = Db::connect(&url).await.expect("the database opens");
-    (url, db)
+    url
 }
 
 pub async fn mock() -> MockHandle {
