@@ -286,6 +286,7 @@ mod tests {
                 code_challenge: None,
                 prompt_none: false,
                 nonce: None,
+                refresh_token: crate::oauth::authorization_request::RefreshTokenRule::Always,
             },
             browser: "browser".into(),
             expires_at_ms,

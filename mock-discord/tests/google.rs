@@ -48,6 +48,7 @@ async fn a_standard_openid_connect_client_logs_in_refreshes_and_revokes() {
         )
         .add_scope(Scope::new("email".into()))
         .add_scope(Scope::new("profile".into()))
+        .add_extra_param("access_type", "offline")
         .set_pkce_challenge(challenge)
         .url();
     let callback = submit_consent(url.as_str(), ADA, Consent::Authorize)
@@ -434,4 +435,82 @@ async fn google_takes_the_plain_pkce_method_it_advertises() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(refused["error"], "invalid_grant");
+}
+
+/// A login at Google with these extra parameters, its code redeemed: the
+/// token response.
+async fn google_login(mock: &MockHandle, extra: &[(&str, &str)]) -> Value {
+    let callback = submit_consent(&authorize_url(mock, extra), ADA, Consent::Authorize)
+        .await
+        .unwrap();
+    let code = param(&callback, "code").unwrap_or_else(|| panic!("{extra:?}: {callback}"));
+    let google = mock.google_client().unwrap();
+    let (status, tokens) = post_form(
+        mock,
+        "/google/token",
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", REDIRECT),
+            ("client_id", &google.client_id),
+            ("client_secret", &google.client_secret),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{extra:?}: {tokens}");
+    tokens
+}
+
+/// Google gives a refresh token only with `access_type=offline`, and only
+/// at a user's first consent to the client, unless `prompt=consent` asks
+/// again; once the user's refresh tokens are revoked, the next offline
+/// login is a first consent again.
+#[tokio::test]
+async fn google_gives_a_refresh_token_only_for_offline_access_at_first_consent() {
+    let mock = mock().await;
+    let has_refresh = |tokens: &Value| tokens.get("refresh_token").is_some();
+    let offline = [("access_type", "offline")];
+    let again = [("access_type", "offline"), ("prompt", "consent")];
+
+    assert!(
+        !has_refresh(&google_login(&mock, &[]).await),
+        "online access"
+    );
+    assert!(!has_refresh(
+        &google_login(&mock, &[("access_type", "online")]).await
+    ));
+    let first = google_login(&mock, &offline).await;
+    assert!(
+        has_refresh(&first),
+        "the first consent to offline access: {first}"
+    );
+    assert!(
+        !has_refresh(&google_login(&mock, &offline).await),
+        "a second login"
+    );
+    let asked_again = google_login(&mock, &again).await;
+    assert!(has_refresh(&asked_again), "prompt=consent: {asked_again}");
+
+    for tokens in [&first, &asked_again] {
+        let (status, _) = post_form(
+            &mock,
+            "/google/revoke",
+            &[("token", tokens["refresh_token"].as_str().unwrap())],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    assert!(
+        has_refresh(&google_login(&mock, &offline).await),
+        "after revocation"
+    );
+
+    let refused = submit_consent(
+        &authorize_url(&mock, &[("access_type", "sometimes")]),
+        ADA,
+        Consent::Authorize,
+    )
+    .await
+    .unwrap();
+    assert_eq!(param(&refused, "error").as_deref(), Some("invalid_request"));
 }

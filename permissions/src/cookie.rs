@@ -37,3 +37,18 @@ pub fn clear(policy: CookiePolicy) -> HeaderValue {
 pub fn session_over(policy: CookiePolicy) -> Problem {
     Problem::not_logged_in().with_cookie(clear(policy))
 }
+
+/// 401, the cookie deleted, and why: the login gave no refresh token, so
+/// its session ended with its access token. Said, not left as a bare 401,
+/// because the user did nothing wrong and would otherwise wonder.
+pub fn ended_without_refresh_token(policy: CookiePolicy, provider: &str) -> Problem {
+    Problem::new(
+        http::StatusCode::UNAUTHORIZED,
+        format!(
+            "Your session ended when its access token expired: {provider} gave this login no \
+             refresh token (Google gives one only at the first consent to offline access). \
+             Log in again at /login."
+        ),
+    )
+    .with_cookie(clear(policy))
+}

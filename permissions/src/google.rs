@@ -140,6 +140,12 @@ impl Google {
             )
             .add_scope(Scope::new("email".into()))
             .add_scope(Scope::new("profile".into()))
+            // Google gives a refresh token only when asked for offline
+            // access, and only at a user's first consent to this client.
+            // Without one, the session ends with its access token, after
+            // an hour (Google's `access_type`; OpenID Connect Core §11
+            // says `offline_access` with `prompt=consent` instead).
+            .add_extra_param("access_type", "offline")
             .set_pkce_challenge(challenge)
             .url();
         let mut transaction = Transaction::new(

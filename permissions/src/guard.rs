@@ -96,9 +96,18 @@ pub(crate) async fn check(
     if session.is_over(now) {
         // Its tokens are live at the provider: revoked, not just dropped.
         crate::ending::end(app, &session.id_hash).await?;
+        if now >= session.expires_at && session.had_no_refresh_token(app.timeouts.lifetime) {
+            let provider = app.provider(&session.provider).map(|p| p.display_name());
+            return Err(cookie::ended_without_refresh_token(
+                app.cookies,
+                provider.unwrap_or("The provider"),
+            ));
+        }
         return Err(cookie::session_over(app.cookies));
     }
-    if now.saturating_add(sessions::refresh::REFRESH_MARGIN_SECS) >= session.access_expires_at {
+    let refresh_due =
+        now.saturating_add(sessions::refresh::REFRESH_MARGIN_SECS) >= session.access_expires_at;
+    if refresh_due && session.outlives_its_access_token() {
         session = refresh::refresh(app.clone(), session).await?;
     }
     store::touch(&app.db, &session, now, app.timeouts.idle).await?;

@@ -44,6 +44,20 @@ impl SessionRow {
         self.permissions.iter().any(|p| p == permission)
     }
 
+    /// Does this session outlive its access token? Only then is there a
+    /// refresh to make. A login that gave no refresh token ends when its
+    /// access token does ([`create`]), and never asks for one.
+    pub fn outlives_its_access_token(&self) -> bool {
+        self.access_expires_at < self.expires_at
+    }
+
+    /// Was this session cut to its access token's life at login, because
+    /// the provider gave no refresh token? (Its end is then before the
+    /// `lifetime` every session gets.)
+    pub fn had_no_refresh_token(&self, lifetime: Duration) -> bool {
+        self.expires_at < self.created_at.saturating_add(lifetime.as_secs())
+    }
+
     /// Past its absolute or its idle timeout at `now`, or last seen in the
     /// future ([`common::clock::from_the_future`]: its timeouts were then
     /// counted from a clock that has since gone back)?
@@ -79,6 +93,12 @@ pub async fn create(
 ) -> Result<SessionId, Problem> {
     let id = SessionId::random();
     let id_hash = id.hash();
+    // No refresh token (Google, after the first consent): nothing can
+    // renew the access token, so the session ends when it does.
+    let expires_at = match tokens.refresh_token {
+        Some(_) => after(now, timeouts.lifetime),
+        None => after(now, timeouts.lifetime).min(seconds(access_expires_at)),
+    };
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, provider, sealed_tokens, access_expires_at, \
          token_version, refreshing_until, created_at, last_seen_at, idle_expires_at, expires_at, \
@@ -98,7 +118,7 @@ pub async fn create(
     .bind(seconds(access_expires_at))
     .bind(seconds(now))
     .bind(after(now, timeouts.idle))
-    .bind(after(now, timeouts.lifetime))
+    .bind(expires_at)
     .bind(subject)
     .execute(&db.pool)
     .await

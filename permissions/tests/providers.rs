@@ -205,6 +205,52 @@ async fn the_id_token_matrix(backend: Backend) {
         .is_empty());
 }
 
+/// Google gives a refresh token only at a user's first consent to offline
+/// access (the stage asks for it): a second login of the same account gets
+/// none. That session lives its access token's hour, no less (no refresh
+/// is tried at the margin) and no more, and then says why it ended.
+async fn a_google_login_without_a_refresh_token_ends_with_its_access_token(backend: Backend) {
+    let mock = mock().await;
+    let (_, db) = database(backend).await;
+    let state = state_with_google(&mock, db).await;
+    let mut first = support::google_browser(stage(&state));
+    assert_eq!(first.login(GOOGLE_ADA).await.status(), 303);
+    let mut second = support::google_browser(stage(&state));
+    assert_eq!(second.login(GOOGLE_ADA).await.status(), 303);
+    let asked = mock.requests_to("/google/o/oauth2/v2/auth");
+    let authorizations = asked.iter().filter(|e| e.param("response_type").is_some());
+    assert_eq!(authorizations.clone().count(), 2);
+    for asked in authorizations {
+        assert_eq!(asked.param("access_type"), Some("offline"));
+    }
+    let google_refreshes = || {
+        mock.requests_to("/google/token")
+            .iter()
+            .filter(|e| e.param("grant_type") == Some("refresh_token"))
+            .count()
+    };
+
+    // Used every 20 minutes (the idle timeout is 30), up to 30 s before
+    // the access token's hour is out: inside the refresh margin.
+    for minutes in [20, 20, 19] {
+        mock.advance_clock(Duration::from_secs(minutes * 60));
+        assert_eq!(first.get("/users/me").await.status(), 200);
+        assert_eq!(second.get("/users/me").await.status(), 200);
+    }
+    mock.advance_clock(Duration::from_secs(30));
+    assert_eq!(first.get("/users/me").await.status(), 200);
+    assert_eq!(second.get("/users/me").await.status(), 200);
+    assert_eq!(google_refreshes(), 1, "the first login's, and only that");
+
+    mock.advance_clock(Duration::from_secs(40));
+    let ended = second.get("/users/me").await;
+    assert_refused(&ended, 401, "Google gave this login no refresh token");
+    let cleared = ended.headers()[http::header::SET_COOKIE].to_str().unwrap();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    assert_eq!(first.get("/users/me").await.status(), 200);
+    assert_eq!(google_refreshes(), 1);
+}
+
 /// Refresh and logout go to the provider that issued the tokens.
 async fn each_provider_refreshes_and_revokes_its_own_tokens(backend: Backend) {
     let mock = mock().await;
@@ -493,6 +539,7 @@ on_both_databases!(
     the_mix_up_matrix,
     the_id_token_matrix,
     each_provider_refreshes_and_revokes_its_own_tokens,
+    a_google_login_without_a_refresh_token_ends_with_its_access_token,
     a_cancelled_google_login_is_403,
     an_iss_promised_by_discovery_is_required,
 );

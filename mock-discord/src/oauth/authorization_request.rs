@@ -23,6 +23,23 @@ pub struct AuthorizeRequest {
     /// OpenID Connect's `nonce`, echoed in the ID token: kept by a
     /// personality that speaks OpenID Connect (Google's), `None` otherwise.
     pub nonce: Option<String>,
+    /// Whether the code's exchange gives a refresh token.
+    pub refresh_token: RefreshTokenRule,
+}
+
+/// When the token endpoint gives a refresh token for a login.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RefreshTokenRule {
+    /// Discord: with every code.
+    Always,
+    /// Google without `access_type=offline`: never (online access).
+    Never,
+    /// Google with `access_type=offline`: only if the user holds none for
+    /// this client yet, that is at their first consent.
+    AtFirstConsent,
+    /// Google with `access_type=offline` and `prompt=consent`: the user
+    /// was asked again, and a new one comes with the code.
+    AtThisConsent,
 }
 
 impl AuthorizeRequest {

@@ -31,6 +31,7 @@ pub fn approve(
         code_challenge: authorization.code_challenge.clone(),
         expires_at_ms: now_ms.saturating_add(mock.settings.code_lifetime.as_millis() as u64),
         nonce: authorization.nonce.clone(),
+        refresh_token: authorization.refresh_token,
     };
     let code = {
         let mut store = mock.store();

@@ -3,6 +3,7 @@
 //! §4.1.2: a code used twice "MUST" be refused, and the tokens it gave
 //! "SHOULD" be revoked).
 
+use crate::oauth::authorization_request::RefreshTokenRule;
 use crate::oauth::secrets::SecretSource;
 use std::collections::HashMap;
 
@@ -26,6 +27,8 @@ pub struct IssuedCode {
     /// OpenID Connect's `nonce`, for the ID token (see
     /// [`crate::oauth::authorization_request::AuthorizeRequest::nonce`]).
     pub nonce: Option<String>,
+    /// Whether its exchange gives a refresh token.
+    pub refresh_token: RefreshTokenRule,
 }
 
 /// What became of a code that was presented once.

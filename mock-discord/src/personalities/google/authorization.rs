@@ -6,6 +6,7 @@
 use crate::config::{Client, GoogleUser, MockConfig};
 use crate::oauth::authorization_request::{
     refuse, s256_or_plain_challenge, AuthorizeError, AuthorizeRequest, ConsentForm,
+    RefreshTokenRule,
 };
 use crate::oauth::reply::error_page;
 use crate::oauth::request::Params;
@@ -71,6 +72,24 @@ pub fn validate(
             "Invalid code_challenge or code_challenge_method.",
         )
     })?;
+    // Offline access (a refresh token) only when asked for, and a new one
+    // only at a consent: the first, or one `prompt=consent` asks again.
+    let prompts: Vec<&str> = params
+        .get("prompt")
+        .unwrap_or_default()
+        .split(' ')
+        .collect();
+    let refresh_token = match params.get("access_type") {
+        None | Some("online") => RefreshTokenRule::Never,
+        Some("offline") if prompts.contains(&"consent") => RefreshTokenRule::AtThisConsent,
+        Some("offline") => RefreshTokenRule::AtFirstConsent,
+        Some(_) => {
+            return Err(refuse(
+                "invalid_request",
+                "Invalid access_type: use online or offline.",
+            ))
+        }
+    };
     Ok(AuthorizeRequest {
         client_id,
         redirect_uri,
@@ -81,6 +100,7 @@ pub fn validate(
         code_challenge,
         prompt_none: false,
         nonce: params.get("nonce").map(str::to_string),
+        refresh_token,
     })
 }
 

@@ -9,9 +9,11 @@
 //!
 //! Strict in Google's way: `redirect_uri` required and exact, codes single
 //! use, PKCE checked, `scope` must hold `openid`, and Google's error bodies
-//! (`{"error":"invalid_grant","error_description":"Bad Request"}`). Refresh
-//! tokens are not rotated: a refresh answers a new access token and ID
-//! token, and no `refresh_token`.
+//! (`{"error":"invalid_grant","error_description":"Bad Request"}`). A
+//! refresh token comes only with `access_type=offline`, and only at a
+//! user's first consent to the client unless `prompt=consent` asks again.
+//! Refresh tokens are not rotated: a refresh answers a new access token and
+//! ID token, and no `refresh_token`.
 //!
 //! * [`authorization`]: its rules for the authorization request, and its
 //!   account chooser;

@@ -2,6 +2,7 @@
 
 use super::{google_error, ACCESS_TOKEN_SECS, ID_TOKEN_SECS};
 use crate::control::faults::IdTokenSpoil;
+use crate::oauth::authorization_request::RefreshTokenRule;
 use crate::oauth::client_auth::{authenticate_client, form_params};
 use crate::oauth::grants::TokenKind;
 use crate::oauth::pkce::PkceCheck;
@@ -71,7 +72,17 @@ fn redeem_code(
     }
     let nonce = issued.nonce.clone();
     let now_secs = now_ms / 1000;
+    let gives_refresh_token = match issued.refresh_token {
+        RefreshTokenRule::Always | RefreshTokenRule::AtThisConsent => true,
+        RefreshTokenRule::Never => false,
+        RefreshTokenRule::AtFirstConsent => !store
+            .grants
+            .holds_refresh_token(&issued.client_id, &issued.user_id),
+    };
     let id = store.grant_for_code(code, issued, now_secs.saturating_add(ACCESS_TOKEN_SECS));
+    if !gives_refresh_token {
+        store.grants.withhold_refresh_token(id);
+    }
     let Some(grant) = store.grants.grant(id).cloned() else {
         return bad_request("invalid_grant");
     };
@@ -81,8 +92,10 @@ fn redeem_code(
         "expires_in": ACCESS_TOKEN_SECS,
         "scope": grant.scopes.join(" "),
         "token_type": "Bearer",
-        "refresh_token": grant.refresh_token,
     });
+    if gives_refresh_token {
+        body["refresh_token"] = Value::String(grant.refresh_token.clone());
+    }
     if let Some(id_token) = id_token(
         mock,
         &grant.client_id,
