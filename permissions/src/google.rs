@@ -34,7 +34,9 @@ use basic::tokens::Tokens;
 use basic::transaction::Transaction;
 use common::{Decision, FlowReport, Problem, Upstream};
 use http::StatusCode;
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreIdTokenVerifier};
+use openidconnect::core::{
+    CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreIdTokenVerifier,
+};
 use openidconnect::{
     AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
     EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse,
@@ -72,6 +74,9 @@ pub struct Google {
     /// Discovery promised `iss` in every answer: a callback without one is
     /// refused (RFC 9207 §2.4).
     pub promises_iss: bool,
+    /// Discovery lists the `offline_access` scope: offline access is
+    /// asked for the standard way, not Google's.
+    offline_access_scope: bool,
     upstream: Upstream,
     /// Where the login's decisions are reported: the stage's own report.
     pub report: FlowReport,
@@ -101,6 +106,7 @@ impl Google {
         let metadata = discovery::read(issuer, &upstream).await?;
         let revocation_url = discovery::revocation_url(&metadata);
         let promises_iss = discovery::promises_iss(&metadata);
+        let offline_access_scope = discovery::offers_offline_access_scope(&metadata);
         let issuer = metadata.issuer().to_string();
         let issuer_url = metadata.issuer().clone();
         let keys = GoogleKeys::new(metadata.jwks().clone(), metadata.jwks_uri().clone());
@@ -122,6 +128,7 @@ impl Google {
             client_secret,
             revocation_url,
             promises_iss,
+            offline_access_scope,
             upstream,
             report: FlowReport::silent(),
         })
@@ -131,7 +138,7 @@ impl Google {
     /// and a nonce, and the transaction that remembers all three.
     pub fn begin(&self, now: u64) -> (Url, Transaction) {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-        let (url, state, nonce) = self
+        let request = self
             .client
             .authorize_url(
                 CoreAuthenticationFlow::AuthorizationCode,
@@ -140,14 +147,21 @@ impl Google {
             )
             .add_scope(Scope::new("email".into()))
             .add_scope(Scope::new("profile".into()))
-            // Google gives a refresh token only when asked for offline
-            // access, and only at a user's first consent to this client.
-            // Without one, the session ends with its access token, after
-            // an hour (Google's `access_type`; OpenID Connect Core §11
-            // says `offline_access` with `prompt=consent` instead).
-            .add_extra_param("access_type", "offline")
-            .set_pkce_challenge(challenge)
-            .url();
+            .set_pkce_challenge(challenge);
+        // A refresh token comes only when offline access is asked for:
+        // without one, the session ends with its access token, after an
+        // hour. Google's way is `access_type=offline` (and it gives one
+        // only at a user's first consent); the standard way, where
+        // discovery lists the scope, is `offline_access` with
+        // `prompt=consent` (OpenID Connect Core §11).
+        let request = if self.offline_access_scope {
+            request
+                .add_scope(Scope::new("offline_access".into()))
+                .add_prompt(CoreAuthPrompt::Consent)
+        } else {
+            request.add_extra_param("access_type", "offline")
+        };
+        let (url, state, nonce) = request.url();
         let mut transaction = Transaction::new(
             state.secret().clone(),
             verifier.secret().clone(),

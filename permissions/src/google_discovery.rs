@@ -81,6 +81,15 @@ pub fn promises_iss(metadata: &GoogleMetadata) -> bool {
         == Some(true)
 }
 
+/// Does the provider offer the standard scope for offline access
+/// (`offline_access`, OpenID Connect Core §11)? An OpenID Provider such as
+/// oidc-provider lists it; Google does not, and asks for `access_type`.
+pub fn offers_offline_access_scope(metadata: &GoogleMetadata) -> bool {
+    metadata
+        .scopes_supported()
+        .is_some_and(|scopes| scopes.iter().any(|s| s.as_str() == "offline_access"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
