@@ -4,6 +4,11 @@
 #
 # * The real-browser tests drive Debian's Chromium through ChromeDriver.
 # * "The flow by hand" (mock-discord/README.md) runs with curl and openssl.
+# * Stage 3 is tested against oidc-provider, an OpenID Certified provider,
+#   and the mock against openid-client, an OpenID Certified client: both
+#   pinned in interop/package-lock.json and installed with `npm ci`, with
+#   Node 20 or newer (installed if missing or too old; see
+#   scripts/setup.sh).
 # * Stage 3's tests run against SQLite and PostgreSQL: a private
 #   PostgreSQL server (Debian's `postgresql` package) is started on a free
 #   port in a temporary directory for the run, and stopped at the end.
@@ -24,6 +29,7 @@ missing=()
 command -v curl >/dev/null || missing+=(curl)
 command -v openssl >/dev/null || missing+=(openssl)
 need "${missing[@]}"
+install_outside_implementations
 start_postgres
 
 cargo test --workspace "$@"

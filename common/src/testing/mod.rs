@@ -9,6 +9,9 @@
 //!   what a test scripts, and the generators of bad input the property
 //!   tests ([`properties`]) feed the stages;
 //! * [`processes`]: a stage's real binary, started and driven;
+//! * [`http_browser`]: a browser over real HTTP, for those processes;
+//! * [`outside`]: implementations nobody here wrote (Node scripts in
+//!   `interop/`), started and read;
 //! * [`bench`]: the benchmarks' servers and load;
 //! * [`chromium`] (feature `chromium`): a real headless browser.
 
@@ -17,8 +20,10 @@ pub mod bench;
 pub mod chromium;
 pub mod documented;
 pub mod hostile_input;
+pub mod http_browser;
 pub mod labs;
 pub mod logs;
+pub mod outside;
 pub mod processes;
 pub mod properties;
 pub mod scripted_provider;

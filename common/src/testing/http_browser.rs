@@ -1,0 +1,282 @@
+//! A browser over real HTTP, for servers that run as their own processes
+//! (a stage's binary, an outside provider): it keeps cookies by host and
+//! path as RFC 6265 says (not by port: two servers on one host share
+//! them, as in a real browser), follows redirects when asked, and fills in
+//! and submits a page's form.
+
+use http::header::{COOKIE, LOCATION, SET_COOKIE};
+use http::HeaderMap;
+use url::Url;
+
+/// One cookie as the browser keeps it.
+struct Kept {
+    host: String,
+    path: String,
+    name: String,
+    value: String,
+}
+
+/// What one request answered.
+pub struct Page {
+    pub url: Url,
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+/// For a failing test's message: no query strings (a callback's carries
+/// a code) and no cookie values, and the first lines of the body.
+impl std::fmt::Debug for Page {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let without_query =
+            |url: &Url| format!("{}{}", url.origin().ascii_serialization(), url.path());
+        let body: String = self.body.chars().take(300).collect();
+        f.debug_struct("Page")
+            .field("url", &without_query(&self.url))
+            .field("status", &self.status)
+            .field("location", &self.location().map(|l| without_query(&l)))
+            .field("body", &body)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Page {
+    /// Where a redirect points, resolved against the page's URL.
+    pub fn location(&self) -> Option<Url> {
+        let location = self.headers.get(LOCATION)?.to_str().ok()?;
+        self.url.join(location).ok()
+    }
+
+    pub fn is_redirect(&self) -> bool {
+        (300..400).contains(&self.status) && self.location().is_some()
+    }
+
+    /// The page's first form: where it goes, and its hidden fields.
+    pub fn form(&self) -> Option<Form> {
+        let start = self.body.find("<form")?;
+        let end = self.body[start..]
+            .find("</form>")
+            .map_or(self.body.len(), |e| start + e);
+        let html = &self.body[start..end];
+        let action = attribute(html, "action")?;
+        let action = self.url.join(&unescape(&action)).ok()?;
+        let mut fields = Vec::new();
+        let mut rest = html;
+        while let Some(at) = rest.find("<input") {
+            let tag_end = rest[at..].find('>').map_or(rest.len(), |e| at + e);
+            let tag = &rest[at..tag_end];
+            if attribute(tag, "type").as_deref() == Some("hidden") {
+                if let (Some(name), value) = (attribute(tag, "name"), attribute(tag, "value")) {
+                    fields.push((unescape(&name), unescape(&value.unwrap_or_default())));
+                }
+            }
+            rest = &rest[tag_end..];
+        }
+        Some(Form { action, fields })
+    }
+
+    /// Whether the page has an input named `name`.
+    pub fn has_input(&self, name: &str) -> bool {
+        self.body.contains(&format!("name=\"{name}\""))
+    }
+}
+
+/// A form, ready to submit with more fields.
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub action: Url,
+    pub fields: Vec<(String, String)>,
+}
+
+/// `name="value"` inside a tag.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let marker = format!(" {name}=\"");
+    let start = tag.find(&marker)? + marker.len();
+    let end = tag[start..].find('"')? + start;
+    Some(tag[start..end].to_string())
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// A browser: one cookie jar, no automatic redirects.
+pub struct HttpBrowser {
+    client: reqwest::Client,
+    jar: Vec<Kept>,
+}
+
+impl Default for HttpBrowser {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HttpBrowser {
+    pub fn new() -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client");
+        HttpBrowser {
+            client,
+            jar: Vec::new(),
+        }
+    }
+
+    pub async fn get(&mut self, url: &str) -> Page {
+        let url = Url::parse(url).unwrap_or_else(|e| panic!("{url}: {e}"));
+        let request = self.client.get(url.clone());
+        self.send(url, request).await
+    }
+
+    /// A form's POST, with the `Origin` a browser sends with it: the
+    /// page's own, since these forms are submitted from their own pages.
+    pub async fn post_form(&mut self, url: &Url, form: &[(String, String)]) -> Page {
+        let request = self
+            .client
+            .post(url.clone())
+            .header(http::header::ORIGIN, url.origin().ascii_serialization())
+            .form(form);
+        self.send(url.clone(), request).await
+    }
+
+    /// Submits `form` with `more` fields beside its hidden ones.
+    pub async fn submit(&mut self, form: &Form, more: &[(&str, &str)]) -> Page {
+        let mut fields = form.fields.clone();
+        fields.extend(more.iter().map(|(n, v)| (n.to_string(), v.to_string())));
+        self.post_form(&form.action, &fields).await
+    }
+
+    /// Follows `page`'s redirects (any 3xx with a Location, by GET) until a
+    /// page that is not one, or one whose target `stop` picks: then that
+    /// redirect is returned unfollowed, for the test to look at or change.
+    pub async fn follow(&mut self, mut page: Page, stop: impl Fn(&Url) -> bool) -> Page {
+        for _ in 0..20 {
+            match page.location() {
+                Some(next) if page.is_redirect() && !stop(&next) => {
+                    page = self.get(next.as_str()).await;
+                }
+                _ => return page,
+            }
+        }
+        panic!("more than 20 redirects, the last to {:?}", page.location());
+    }
+
+    /// The `Cookie` header this browser would send to `url`.
+    pub fn cookies_for(&self, url: &Url) -> String {
+        let host = url.host_str().unwrap_or_default();
+        self.jar
+            .iter()
+            .filter(|c| c.host == host && path_matches(&c.path, url.path()))
+            .map(|c| format!("{}={}", c.name, c.value))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn send(&mut self, url: Url, request: reqwest::RequestBuilder) -> Page {
+        let cookies = self.cookies_for(&url);
+        let request = if cookies.is_empty() {
+            request
+        } else {
+            request.header(COOKIE, cookies)
+        };
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{url}: {e}"));
+        for set in response.headers().get_all(SET_COOKIE) {
+            if let Ok(set) = set.to_str() {
+                self.keep(&url, set);
+            }
+        }
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap_or_default();
+        Page {
+            url,
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// Keeps (or, when expired, drops) a cookie set by `url`.
+    fn keep(&mut self, url: &Url, set_cookie: &str) {
+        let Ok(cookie) = cookie::Cookie::parse(set_cookie.to_string()) else {
+            return;
+        };
+        let host = url.host_str().unwrap_or_default().to_string();
+        // RFC 6265 §5.1.4: without a Path, the request path's directory.
+        let path = cookie.path().map(str::to_string).unwrap_or_else(|| {
+            let path = url.path();
+            match path.rfind('/') {
+                Some(0) | None => "/".to_string(),
+                Some(at) => path[..at].to_string(),
+            }
+        });
+        let name = cookie.name().to_string();
+        self.jar
+            .retain(|c| !(c.host == host && c.path == path && c.name == name));
+        let expired = cookie
+            .max_age()
+            .is_some_and(|age| age.is_zero() || age.is_negative())
+            || cookie
+                .expires_datetime()
+                .is_some_and(|at| at <= cookie::time::OffsetDateTime::now_utc());
+        if !expired {
+            self.jar.push(Kept {
+                host,
+                path,
+                name,
+                value: cookie.value().to_string(),
+            });
+        }
+    }
+}
+
+/// RFC 6265 §5.1.4: `/a` matches `/a`, `/a/` and `/a/b`, not `/ab`.
+fn path_matches(cookie_path: &str, request_path: &str) -> bool {
+    request_path == cookie_path
+        || (request_path.starts_with(cookie_path)
+            && (cookie_path.ends_with('/')
+                || request_path.as_bytes().get(cookie_path.len()) == Some(&b'/')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_paths_match_as_rfc_6265_says() {
+        assert!(path_matches("/", "/anything"));
+        assert!(path_matches("/auth/x", "/auth/x"));
+        assert!(path_matches("/auth/x", "/auth/x/y"));
+        assert!(!path_matches("/auth/x", "/auth/xy"));
+        assert!(!path_matches("/interaction/a", "/auth/a"));
+    }
+
+    #[test]
+    fn a_form_is_read_with_its_hidden_fields() {
+        let page = Page {
+            url: Url::parse("http://127.0.0.1:9/interaction/abc").unwrap(),
+            status: 200,
+            headers: HeaderMap::new(),
+            body: r#"<form autocomplete="off" action="/interaction/abc/login" method="post">
+              <input type="hidden" name="prompt" value="login"/>
+              <input required type="text" name="login"></form>"#
+                .into(),
+        };
+        let form = page.form().unwrap();
+        assert_eq!(
+            form.action.as_str(),
+            "http://127.0.0.1:9/interaction/abc/login"
+        );
+        assert_eq!(form.fields, [("prompt".to_string(), "login".to_string())]);
+        assert!(page.has_input("login"));
+    }
+}
