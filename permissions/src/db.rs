@@ -123,8 +123,22 @@ fn options(url: &str) -> AnyPoolOptions {
                     // Enforce the schema's REFERENCES (SQLite leaves them off
                     // unless asked), and wait a little for a lock rather
                     // than fail at once.
+                    //
+                    // Write-ahead logging: readers no longer wait for a
+                    // writer (a login does not stall every guarded
+                    // request), and a commit appends to the log instead of
+                    // rewriting pages through a rollback journal. With
+                    // `synchronous = NORMAL` it syncs at checkpoints, not
+                    // at each commit: a power cut may lose the last
+                    // commits (sessions made in the last moment), never
+                    // corrupt the file. Several processes on one file
+                    // still see each other's writes at once. (An
+                    // in-memory database keeps its own journal.)
                     connection
-                        .execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 2000;")
+                        .execute(
+                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 2000; \
+                             PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                        )
                         .await?;
                 }
                 Ok(())
