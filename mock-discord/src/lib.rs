@@ -25,7 +25,8 @@
 //! * [`inspector`]: the live page at `/__mock`, a sequence diagram of each
 //!   login that grows as it happens, with the app's own decisions beside
 //!   the provider's exchanges.
-//! * [`consent_client`]: clicking through a consent page from a test.
+//! * [`consent_client`]: clicking through a consent page from a test;
+//!   [`cookie_jar`]: the cookies a client that acts as a browser keeps.
 //! * `loadgen` (feature `loadgen`): a load generator for benchmarks.
 //!
 //! ## Using it from a test
@@ -46,6 +47,7 @@ pub mod clock;
 pub mod config;
 pub mod consent_client;
 pub mod control;
+pub mod cookie_jar;
 pub mod inspector;
 #[cfg(feature = "loadgen")]
 pub mod loadgen;

@@ -1,20 +1,12 @@
 //! A browser over real HTTP, for servers that run as their own processes
 //! (a stage's binary, an outside provider): it keeps cookies by host and
-//! path as RFC 6265 says (not by port: two servers on one host share
-//! them, as in a real browser), follows redirects when asked, and fills in
-//! and submits a page's form.
+//! path ([`CookieJar`]), follows redirects when asked, and fills in and
+//! submits a page's form.
 
 use http::header::{COOKIE, LOCATION, SET_COOKIE};
 use http::HeaderMap;
+use mock_discord::cookie_jar::CookieJar;
 use url::Url;
-
-/// One cookie as the browser keeps it.
-struct Kept {
-    host: String,
-    path: String,
-    name: String,
-    value: String,
-}
 
 /// What one request answered.
 pub struct Page {
@@ -107,7 +99,7 @@ fn unescape(text: &str) -> String {
 /// A browser: one cookie jar, no automatic redirects.
 pub struct HttpBrowser {
     client: reqwest::Client,
-    jar: Vec<Kept>,
+    jar: CookieJar,
 }
 
 impl Default for HttpBrowser {
@@ -124,7 +116,7 @@ impl HttpBrowser {
             .expect("an HTTP client");
         HttpBrowser {
             client,
-            jar: Vec::new(),
+            jar: CookieJar::new(),
         }
     }
 
@@ -167,23 +159,10 @@ impl HttpBrowser {
         panic!("more than 20 redirects, the last to {:?}", page.location());
     }
 
-    /// The `Cookie` header this browser would send to `url`.
-    pub fn cookies_for(&self, url: &Url) -> String {
-        let host = url.host_str().unwrap_or_default();
-        self.jar
-            .iter()
-            .filter(|c| c.host == host && path_matches(&c.path, url.path()))
-            .map(|c| format!("{}={}", c.name, c.value))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
     async fn send(&mut self, url: Url, request: reqwest::RequestBuilder) -> Page {
-        let cookies = self.cookies_for(&url);
-        let request = if cookies.is_empty() {
-            request
-        } else {
-            request.header(COOKIE, cookies)
+        let request = match self.jar.header_for(&url) {
+            Some(cookies) => request.header(COOKIE, cookies),
+            None => request,
         };
         let response = request
             .send()
@@ -191,7 +170,7 @@ impl HttpBrowser {
             .unwrap_or_else(|e| panic!("{url}: {e}"));
         for set in response.headers().get_all(SET_COOKIE) {
             if let Ok(set) = set.to_str() {
-                self.keep(&url, set);
+                self.jar.keep(&url, set);
             }
         }
         let status = response.status().as_u16();
@@ -204,61 +183,11 @@ impl HttpBrowser {
             body,
         }
     }
-
-    /// Keeps (or, when expired, drops) a cookie set by `url`.
-    fn keep(&mut self, url: &Url, set_cookie: &str) {
-        let Ok(cookie) = cookie::Cookie::parse(set_cookie.to_string()) else {
-            return;
-        };
-        let host = url.host_str().unwrap_or_default().to_string();
-        // RFC 6265 §5.1.4: without a Path, the request path's directory.
-        let path = cookie.path().map(str::to_string).unwrap_or_else(|| {
-            let path = url.path();
-            match path.rfind('/') {
-                Some(0) | None => "/".to_string(),
-                Some(at) => path[..at].to_string(),
-            }
-        });
-        let name = cookie.name().to_string();
-        self.jar
-            .retain(|c| !(c.host == host && c.path == path && c.name == name));
-        let expired = cookie
-            .max_age()
-            .is_some_and(|age| age.is_zero() || age.is_negative())
-            || cookie
-                .expires_datetime()
-                .is_some_and(|at| at <= cookie::time::OffsetDateTime::now_utc());
-        if !expired {
-            self.jar.push(Kept {
-                host,
-                path,
-                name,
-                value: cookie.value().to_string(),
-            });
-        }
-    }
-}
-
-/// RFC 6265 §5.1.4: `/a` matches `/a`, `/a/` and `/a/b`, not `/ab`.
-fn path_matches(cookie_path: &str, request_path: &str) -> bool {
-    request_path == cookie_path
-        || (request_path.starts_with(cookie_path)
-            && (cookie_path.ends_with('/')
-                || request_path.as_bytes().get(cookie_path.len()) == Some(&b'/')))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cookie_paths_match_as_rfc_6265_says() {
-        assert!(path_matches("/", "/anything"));
-        assert!(path_matches("/auth/x", "/auth/x"));
-        assert!(path_matches("/auth/x", "/auth/x/y"));
-        assert!(!path_matches("/auth/x", "/auth/xy"));
-        assert!(!path_matches("/interaction/a", "/auth/a"));
-    }
 
     #[test]
     fn a_form_is_read_with_its_hidden_fields() {

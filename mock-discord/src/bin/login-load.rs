@@ -6,19 +6,22 @@
 //! login-load --mock-only http://127.0.0.1:5001
 //! ```
 //!
-//! Against a stage, each login is what a browser does: `GET /login` (303
-//! to the provider, with the transaction cookie), the provider's authorize
-//! URL (the mock must run with `--auto-approve`, so it answers 302 at
-//! once), then the callback with the transaction cookie, which must answer
-//! 200 (stage 1's token JSON) or 303 (a session). It assumes nothing but
-//! those routes and statuses, so it measures any server of the same
-//! contract served against the same mock.
+//! Against a stage, each login is what a browser does: `GET /login`, then
+//! every redirect followed, whatever its status (301, 302, 303, 307, 308),
+//! with the cookies each answer sets kept and sent back by host and path:
+//! to the provider's authorize URL (the mock must run with
+//! `--auto-approve`, so it redirects at once), and back to the callback,
+//! which must answer 2xx (stage 1's token JSON) or redirect with a cookie
+//! (a session). It assumes nothing but that, so it measures any server of
+//! the same contract (a FastAPI stage's 302s included) against the same
+//! mock.
 //!
 //! `--mock-only` does the mock's share of a stage 2 login by itself
 //! (authorize, the token exchange with PKCE, `/users/@me`): the mock's own
 //! capacity, to show that neither it nor this generator is the limit.
 
 use clap::Parser;
+use mock_discord::cookie_jar::CookieJar;
 use parking_lot::Mutex;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};
@@ -27,6 +30,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use url::Url;
 
 #[derive(Parser, Debug)]
 #[command(about = "Complete logins per second against a stage (or the mock alone)")]
@@ -126,26 +130,48 @@ async fn main() -> ExitCode {
     }
 }
 
-/// One login as a browser does it.
+/// How many redirects one login may take before it counts as a loop.
+const MAX_REDIRECTS: usize = 10;
+
+/// One login as a browser does it: from the login path, each redirect
+/// followed and the cookies kept, until the stage has answered the
+/// callback (the request that carried `code`).
 async fn login(http: &Client, stage: &str, login_path: &str) -> Result<(), Failure> {
-    let start = get(http, &format!("{stage}{login_path}"), None).await?;
-    expect(&start, StatusCode::SEE_OTHER, "GET /login")?;
-    let transaction = first_cookie(&start).ok_or("GET /login: no Set-Cookie")?;
-    let authorize = location(&start).ok_or("GET /login: no Location")?;
-    let approved = get(http, &authorize, None).await?;
-    if approved.status() != StatusCode::FOUND {
-        return Err(format!(
-            "authorize: {} (is the mock running with --auto-approve?)",
-            approved.status()
-        ));
+    let mut jar = CookieJar::new();
+    let mut url = Url::parse(&format!("{stage}{login_path}")).map_err(|_| "the login URL")?;
+    for _ in 0..=MAX_REDIRECTS {
+        let is_callback = url.query_pairs().any(|(name, _)| name == "code");
+        let mut request = http.get(url.clone());
+        if let Some(cookies) = jar.header_for(&url) {
+            request = request.header(COOKIE, cookies);
+        }
+        let response = request.send().await.map_err(transport)?;
+        for set in response.headers().get_all(SET_COOKIE) {
+            if let Ok(set) = set.to_str() {
+                jar.keep(&url, set);
+            }
+        }
+        let status = response.status();
+        if is_callback {
+            let session = status.is_redirection() && response.headers().contains_key(SET_COOKIE);
+            return match status.is_success() || session {
+                true => Ok(()),
+                false => Err(format!("callback: {status}")),
+            };
+        }
+        let redirected = matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308);
+        match location(&response).filter(|_| redirected) {
+            Some(next) => url = url.join(&next).map_err(|_| "a Location that is no URL")?,
+            None if status == StatusCode::OK => {
+                return Err(format!(
+                    "GET {}: a page, not a redirect (is the mock running with --auto-approve?)",
+                    url.path()
+                ))
+            }
+            None => return Err(format!("GET {}: {status}", url.path())),
+        }
     }
-    let callback = location(&approved).ok_or("authorize: no Location")?;
-    let finished = get(http, &callback, Some(&transaction)).await?;
-    match finished.status() {
-        StatusCode::OK => Ok(()),
-        StatusCode::SEE_OTHER if first_cookie(&finished).is_some() => Ok(()),
-        status => Err(format!("callback: {status}")),
-    }
+    Err(format!("more than {MAX_REDIRECTS} redirects"))
 }
 
 /// RFC 7636 Appendix B's verifier and its S256 challenge.
@@ -232,10 +258,4 @@ fn transport(error: reqwest::Error) -> Failure {
 
 fn location(response: &Response) -> Option<String> {
     Some(response.headers().get(LOCATION)?.to_str().ok()?.to_string())
-}
-
-/// The first `name=value` a response sets.
-fn first_cookie(response: &Response) -> Option<String> {
-    let set = response.headers().get(SET_COOKIE)?.to_str().ok()?;
-    Some(set.split(';').next()?.to_string())
 }
