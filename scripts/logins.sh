@@ -20,8 +20,12 @@ trap 'cleanup_logins; [ -z "${pg_dir:-}" ] || stop_postgres' EXIT
 stage_port=$(free_port)
 mock_port=$(free_port)
 cat > "$work/mock.toml" <<TOML
-# The default client, with this run's callback; the default users.
+# The default client, with this run's callback; the default users. One
+# user logs in 64 times at once: no rate limit, and more live grants than
+# the 100 a user keeps by default (or the oldest logins in flight lose
+# theirs).
 rate_limit = 1000000
+grants_per_user = 1000000
 [[clients]]
 client_id = "mock-client-id"
 client_secret = "mock-client-secret"

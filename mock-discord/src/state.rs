@@ -93,13 +93,14 @@ pub struct MockState {
 
 impl MockState {
     pub fn new(issuer: String, config: MockConfig, settings: Settings, seed: Option<u64>) -> Self {
+        let grants_per_user = config.grants_per_user;
         MockState {
             issuer,
             config: RwLock::new(config),
             settings,
             clock: Clock::default(),
             seed,
-            store: Mutex::new(Store::new(seed)),
+            store: Mutex::new(Store::new(seed, grants_per_user)),
             watchers: Watchers::default(),
             signing_keys: RwLock::new(None),
             rotations: std::sync::atomic::AtomicU64::new(0),
@@ -146,21 +147,22 @@ impl MockState {
     /// reads this clock, and a rewind would leave its sessions stamped in
     /// the future, their age zero for as long as the clock had been moved.
     pub fn reset(&self) {
+        let grants_per_user = self.config().grants_per_user;
         let mut store = self.store();
         // The timeline stays, emptied, so that watching pages hear of the
         // reset instead of losing their connection.
         let mut timeline = std::mem::take(&mut store.timeline);
         timeline.clear();
-        *store = Store::new(self.seed);
+        *store = Store::new(self.seed, grants_per_user);
         store.timeline = timeline;
     }
 }
 
 impl Store {
-    fn new(seed: Option<u64>) -> Self {
+    fn new(seed: Option<u64>, grants_per_user: Option<usize>) -> Self {
         Store {
             secrets: SecretSource::new(seed),
-            grants: Grants::default(),
+            grants: grants_per_user.map_or_else(Grants::default, Grants::keeping),
             pending: HashMap::new(),
             remembered: HashMap::new(),
             limiter: Limiter::default(),
@@ -275,7 +277,7 @@ mod tests {
 
     #[test]
     fn pending_consents_stay_bounded_and_the_recent_ones_stay() {
-        let mut store = Store::new(Some(1));
+        let mut store = Store::new(Some(1), None);
         let pending = |expires_at_ms: u64| PendingConsent {
             request: crate::oauth::authorization_request::AuthorizeRequest {
                 client_id: "client".into(),
@@ -303,7 +305,7 @@ mod tests {
 
     #[test]
     fn remembered_browsers_stay_bounded_and_the_recent_ones_stay() {
-        let mut store = Store::new(Some(1));
+        let mut store = Store::new(Some(1), None);
         let key = || ("client".to_string(), "identify".to_string());
         for n in 0..(3 * MAX_REMEMBERED_BROWSERS) {
             store.remember_approval(&format!("browser-{n}"), "1", key());

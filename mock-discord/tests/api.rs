@@ -217,3 +217,34 @@ async fn the_unversioned_api_paths_answer_too() {
         StatusCode::OK
     );
 }
+
+/// A user keeps at most `grants_per_user` live grants per client (100
+/// unless configured): a login past it revokes the oldest, whose token then
+/// gets 401. A load test that logs one user in many times raises it.
+#[tokio::test]
+async fn a_users_oldest_grant_goes_past_grants_per_user() {
+    let config = mock_discord::MockConfig {
+        grants_per_user: Some(2),
+        ..Default::default()
+    };
+    let mock = MockDiscord::builder().config(config).spawn().await.unwrap();
+    let oldest = login(&mock, &NELLY, "identify").await;
+    let kept = login(&mock, &NELLY, "identify").await;
+    let path = "/api/v10/users/@me";
+    let token = |tokens: &Value| tokens["access_token"].as_str().unwrap().to_string();
+    assert_eq!(
+        get_with_token(&mock, path, &token(&oldest)).await.status(),
+        200
+    );
+    let newest = login(&mock, &NELLY, "identify").await;
+    assert_eq!(
+        get_with_token(&mock, path, &token(&oldest)).await.status(),
+        401
+    );
+    for tokens in [&kept, &newest] {
+        assert_eq!(
+            get_with_token(&mock, path, &token(tokens)).await.status(),
+            200
+        );
+    }
+}

@@ -112,3 +112,15 @@ fn debug_shows_no_whole_token() {
     assert!(!shown.contains(&grant.access_token), "{shown}");
     assert!(!shown.contains(&grant.refresh_token), "{shown}");
 }
+
+#[test]
+fn a_table_keeps_as_many_grants_per_user_as_it_is_told() {
+    let mut secrets = SecretSource::new(Some(1));
+    let mut grants = Grants::keeping(3);
+    let first = redeem(&mut grants, &mut secrets);
+    for _ in 0..3 {
+        redeem(&mut grants, &mut secrets);
+    }
+    assert_eq!(grants.live_grants(), 3);
+    assert!(grants.grant(first).is_none(), "the oldest goes first");
+}

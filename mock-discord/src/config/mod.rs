@@ -39,6 +39,11 @@ pub struct MockConfig {
     /// Discord's 50. A load test of a stage needs more.
     #[serde(default)]
     pub rate_limit: Option<u32>,
+    /// Live grants one user may hold for one client, the oldest revoked
+    /// first; unset, 100 (Google's rule). A load test that logs one user
+    /// in many times at once needs more.
+    #[serde(default)]
+    pub grants_per_user: Option<usize>,
 }
 
 /// The default world, shown in the README: `defaults.toml` beside
@@ -96,6 +101,7 @@ impl MockConfig {
             merged.google_clients.append(&mut config.google_clients);
             merged.google_users.append(&mut config.google_users);
             merged.rate_limit = config.rate_limit;
+            merged.grants_per_user = config.grants_per_user;
             config = merged;
         } else {
             if config.clients.is_empty() {
@@ -158,6 +164,11 @@ impl MockConfig {
         }
         if self.rate_limit == Some(0) {
             return Err(ConfigError::Invalid("rate_limit must be at least 1".into()));
+        }
+        if self.grants_per_user == Some(0) {
+            return Err(ConfigError::Invalid(
+                "grants_per_user must be at least 1".into(),
+            ));
         }
         unique(
             self.clients
