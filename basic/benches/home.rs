@@ -14,17 +14,15 @@ fn main() {
 
 async fn run() {
     let binary = env!("CARGO_BIN_EXE_basic");
-    let contenders = [
-        Contender::yardstick(1).await,
-        Contender::stage("basic /, default log level (info)", binary, &[], "/").await,
-        Contender::stage(
-            "basic /, RUST_LOG=warn",
-            binary,
-            &[("RUST_LOG", "warn")],
-            "/",
-        )
-        .await,
-    ];
+    let info = Contender::stage("basic /, default log level (info)", binary, &[], "/").await;
+    let warn = Contender::stage(
+        "basic /, RUST_LOG=warn",
+        binary,
+        &[("RUST_LOG", "warn")],
+        "/",
+    )
+    .await;
+    let contenders = [Contender::yardstick(&info).await, info, warn];
     print_heading("GET / of stage 1 (no session)");
     compare("no cookie needed", &contenders, 1, ROUNDS);
     print_memory(&contenders);

@@ -76,10 +76,12 @@ async fn run() {
     let _ = std::fs::remove_file(&sqlite_file);
     let sqlite = format!("sqlite://{}", sqlite_file.display());
     let postgres = postgres_database().await;
+    let on_sqlite = stage("permissions on SQLite", &sqlite).await;
+    let on_postgres = stage("permissions on PostgreSQL", &postgres).await;
     let contenders = [
-        Contender::yardstick(SESSIONS).await,
-        stage("permissions on SQLite", &sqlite).await,
-        stage("permissions on PostgreSQL", &postgres).await,
+        Contender::yardstick(&on_sqlite).await,
+        on_sqlite,
+        on_postgres,
     ];
     print_heading("GET /privileged, the stage at its default settings");
     compare("one session cookie", &contenders, 1, ROUNDS);

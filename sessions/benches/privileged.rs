@@ -23,11 +23,9 @@ async fn stage(name: &str, env: &[(&str, &str)]) -> Contender {
 }
 
 async fn run() {
-    let contenders = [
-        Contender::yardstick(1).await,
-        stage("sessions, default log level (info)", &[]).await,
-        stage("sessions, RUST_LOG=warn", &[("RUST_LOG", "warn")]).await,
-    ];
+    let info = stage("sessions, default log level (info)", &[]).await;
+    let warn = stage("sessions, RUST_LOG=warn", &[("RUST_LOG", "warn")]).await;
+    let contenders = [Contender::yardstick(&info).await, info, warn];
     print_heading("GET /privileged with a session cookie");
     compare("one session cookie", &contenders, 1, ROUNDS);
     print_memory(&contenders);

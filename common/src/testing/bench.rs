@@ -4,7 +4,7 @@
 //! of each and its ratio to a yardstick: a minimal warp route.
 
 use crate::testing::processes::{
-    log_in_over_http, median, memory_kib, start_yardstick, wrk, ChildProcess,
+    cpu_seconds, log_in_over_http, median, memory_kib, start_yardstick, wrk, ChildProcess,
 };
 use crate::testing::{free_port, wait_until_listening};
 use std::process::{Command, Stdio};
@@ -59,16 +59,17 @@ impl Contender {
         }
     }
 
-    /// The yardstick of [`crate::testing::processes::bench_main`], with
-    /// `sessions` cookies of a session cookie's size, which it ignores.
-    pub async fn yardstick(sessions: usize) -> Contender {
+    /// The yardstick of [`crate::testing::processes::bench_main`], sent
+    /// the same `Cookie` headers as `stage` (which it ignores): the two
+    /// read the same bytes per request.
+    pub async fn yardstick(stage: &Contender) -> Contender {
         let (process, port) = start_yardstick().await;
         Contender {
             name: "minimal warp route (same answer)".into(),
             idle_kib: memory_kib(process.pid()).0,
             process,
             url: format!("http://127.0.0.1:{port}/privileged"),
-            cookies: (0..sessions).map(|n| format!("session={n:0>43}")).collect(),
+            cookies: stage.cookies.clone(),
         }
     }
 
@@ -88,8 +89,14 @@ impl Contender {
 /// the ratios to the first contender, the yardstick.
 pub fn compare(title: &str, contenders: &[Contender], cookies: usize, rounds: usize) {
     let mut results: Vec<Vec<f64>> = vec![Vec::new(); contenders.len()];
+    // Per contender and round: the server's CPU microseconds per request,
+    // (user, system). Where a ratio comes from: the kernel's share is the
+    // same for any server of this size of answer; the user share is its
+    // own work.
+    let mut costs: Vec<Vec<(f64, f64)>> = vec![Vec::new(); contenders.len()];
     for _ in 0..rounds {
-        for (contender, result) in contenders.iter().zip(&mut results) {
+        for ((contender, result), cost) in contenders.iter().zip(&mut results).zip(&mut costs) {
+            let before = cpu_seconds(contender.process.pid());
             let run = wrk(
                 &contender.url,
                 &contender.cookies[..cookies.min(contender.cookies.len())],
@@ -101,6 +108,12 @@ pub fn compare(title: &str, contenders: &[Contender], cookies: usize, rounds: us
                 "{}: answers other than 2xx and 3xx",
                 contender.name
             );
+            let after = cpu_seconds(contender.process.pid());
+            let requests = run.requests_per_second * SECONDS as f64;
+            cost.push((
+                (after.0 - before.0) * 1e6 / requests,
+                (after.1 - before.1) * 1e6 / requests,
+            ));
             result.push(run.requests_per_second);
         }
     }
@@ -118,6 +131,17 @@ pub fn compare(title: &str, contenders: &[Contender], cookies: usize, rounds: us
             median(result),
             median(result) / yardstick,
             ratios.join(" "),
+        );
+    }
+    println!("  the server's CPU per request (median of the rounds):");
+    for (contender, cost) in contenders.iter().zip(&costs) {
+        let user: Vec<f64> = cost.iter().map(|c| c.0).collect();
+        let system: Vec<f64> = cost.iter().map(|c| c.1).collect();
+        println!(
+            "    {:<40} user {:>5.1} µs, system {:>5.1} µs",
+            contender.name,
+            median(&user),
+            median(&system),
         );
     }
 }

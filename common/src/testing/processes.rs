@@ -45,6 +45,24 @@ pub fn memory_kib(pid: u32) -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+/// CPU time a process has used so far, in seconds: (user, system).
+/// Linux counts it in ticks of 10 ms; over a round of seconds under load
+/// that is exact to a fraction of a percent.
+pub fn cpu_seconds(pid: u32) -> (f64, f64) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The command name (field 2) may hold spaces: count from after it.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let field = |n: usize| {
+        after_name
+            .split_whitespace()
+            .nth(n)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime: fields 14 and 15, the 12th and 13th after the name.
+    (field(11) / 100.0, field(12) / 100.0)
+}
+
 /// The median of some measurements.
 pub fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
