@@ -91,11 +91,20 @@ fn input_value(html: &str, name: &str) -> Option<String> {
     attribute_after(&html[tag_start..], "<input", "value")
 }
 
-fn attribute_after(html: &str, tag: &str, attribute: &str) -> Option<String> {
+/// The `attribute="…"` of the first `tag` in `html` (`"<form"`, `"<input"`),
+/// unescaped. Only a whole attribute name counts: `name` is not found in
+/// `data-name`. Also how the stages' test browser reads other providers'
+/// forms (`common::testing::http_browser`).
+pub fn attribute_after(html: &str, tag: &str, attribute: &str) -> Option<String> {
     let start = html.find(tag)?;
     let end = start + html[start..].find('>')?;
+    let in_tag = &html[start..end];
     let marker = format!("{attribute}=\"");
-    let at = start + html[start..end].find(&marker)? + marker.len();
+    let at = in_tag
+        .match_indices(&marker)
+        .map(|(at, _)| at)
+        .find(|&at| in_tag[..at].ends_with(char::is_whitespace))?;
+    let at = start + at + marker.len();
     let value_end = at + html[at..].find('"')?;
     Some(unescape(&html[at..value_end]))
 }

@@ -5,6 +5,7 @@
 
 use http::header::{COOKIE, LOCATION, SET_COOKIE};
 use http::HeaderMap;
+use mock_discord::consent_client::attribute_after;
 use mock_discord::cookie_jar::CookieJar;
 use url::Url;
 
@@ -50,17 +51,17 @@ impl Page {
             .find("</form>")
             .map_or(self.body.len(), |e| start + e);
         let html = &self.body[start..end];
-        let action = attribute(html, "action")?;
-        let action = self.url.join(&unescape(&action)).ok()?;
+        let action = attribute_after(html, "<form", "action")?;
+        let action = self.url.join(&action).ok()?;
         let mut fields = Vec::new();
         let mut rest = html;
         while let Some(at) = rest.find("<input") {
-            let tag_end = rest[at..].find('>').map_or(rest.len(), |e| at + e);
+            let tag_end = rest[at..].find('>').map_or(rest.len(), |e| at + e + 1);
             let tag = &rest[at..tag_end];
-            if attribute(tag, "type").as_deref() == Some("hidden") {
-                if let (Some(name), value) = (attribute(tag, "name"), attribute(tag, "value")) {
-                    fields.push((unescape(&name), unescape(&value.unwrap_or_default())));
-                }
+            let hidden = attribute_after(tag, "<input", "type").as_deref() == Some("hidden");
+            if let (true, Some(name)) = (hidden, attribute_after(tag, "<input", "name")) {
+                let value = attribute_after(tag, "<input", "value").unwrap_or_default();
+                fields.push((name, value));
             }
             rest = &rest[tag_end..];
         }
@@ -78,22 +79,6 @@ impl Page {
 pub struct Form {
     pub action: Url,
     pub fields: Vec<(String, String)>,
-}
-
-/// `name="value"` inside a tag.
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    let marker = format!(" {name}=\"");
-    let start = tag.find(&marker)? + marker.len();
-    let end = tag[start..].find('"')? + start;
-    Some(tag[start..end].to_string())
-}
-
-fn unescape(text: &str) -> String {
-    text.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 /// A browser: one cookie jar, no automatic redirects.
