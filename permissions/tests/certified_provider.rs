@@ -10,7 +10,7 @@ mod support;
 use common::testing::http_browser::{HttpBrowser, Page};
 use common::testing::outside::NodeScript;
 use common::testing::processes::ChildProcess;
-use common::testing::{free_port, wait_until_listening};
+use common::testing::{free_port, query_param, wait_until_listening};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 use url::Url;
@@ -116,10 +116,7 @@ async fn logs_in_refreshes_and_revokes_at_an_openid_certified_provider() {
     let mut browser = HttpBrowser::new();
     let callback = setup.sign_in(&mut browser, "alice").await;
     assert_eq!(
-        callback
-            .query_pairs()
-            .find(|(k, _)| k == "iss")
-            .map(|(_, v)| v.to_string()),
+        query_param(callback.as_str(), "iss"),
         Some(setup.issuer.clone()),
     );
     let logged_in = browser.get(callback.as_str()).await;

@@ -8,9 +8,6 @@ use permissions::db::Db;
 use permissions::identities;
 use support::*;
 
-/// Ada's Google account at the mock (seed 11).
-const GOOGLE_ADA: &str = "110248495921238986420";
-
 async fn google_user_id<F: common::testing::StageRoutes>(routes: F) -> serde_json::Value {
     let mut browser = google_browser(routes);
     let login = browser.login(GOOGLE_ADA).await;

@@ -10,9 +10,6 @@ use mock_discord::{submit_consent, Consent, Endpoint, Fault, FaultRule, IdTokenS
 use std::time::Duration;
 use support::*;
 
-/// Ada's Google account: her e-mail is her Discord account's.
-const GOOGLE_ADA: &str = "110248495921238986420";
-
 fn token_requests(mock: &mock_discord::MockHandle) -> usize {
     mock.requests_to("/api/oauth2/token").len() + mock.requests_to("/google/token").len()
 }

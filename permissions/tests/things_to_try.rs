@@ -19,8 +19,7 @@ const STEPS: [&str; 9] = [
     "Mix up the callbacks.",
 ];
 
-/// Google's accounts at the mock: Ada's e-mail is her Discord account's.
-const GOOGLE_ADA: &str = "110248495921238986420";
+/// Alan's Google account at the mock (Ada's is `GOOGLE_ADA`).
 const GOOGLE_ALAN: &str = "117390284017345821903";
 
 #[test]

@@ -20,6 +20,8 @@ pub const LOGIN_GOOGLE: &str = "/login/google";
 pub static NELLY: LazyLock<String> = LazyLock::new(|| default_user_id("nelly"));
 pub static ADA: LazyLock<String> = LazyLock::new(|| default_user_id("ada.lovelace"));
 pub static GRACE: LazyLock<String> = LazyLock::new(|| default_user_id("grace_h"));
+/// Ada's Google account at the mock: her e-mail is her Discord account's.
+pub const GOOGLE_ADA: &str = "110248495921238986420";
 
 /// Where the PostgreSQL tests find their server: `./test.sh` starts a
 /// private one and sets this.
