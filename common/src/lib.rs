@@ -26,7 +26,8 @@
 //! * [`respond`]: redirects, pages, `no-store`, and what every answer of a
 //!   stage goes through ([`respond::every_answer`]).
 //! * [`headers`]: the headers every answer carries.
-//! * [`server`]: logging, binding, graceful shutdown.
+//! * [`server`]: logging, binding, graceful shutdown; [`log_buffer`], where
+//!   log lines wait to be written out, so that no request waits for one.
 //! * `testing` (feature `testing`): a browser that keeps cookies over
 //!   `warp::test`, and a redactor for transcripts: the stages' tests use them.
 
@@ -41,6 +42,7 @@ pub mod lab;
 pub mod lab_banner;
 pub mod lab_guard;
 pub mod lab_page;
+pub mod log_buffer;
 pub mod offline;
 pub mod problem;
 pub mod provider;

@@ -1,22 +1,24 @@
 //! Starting and stopping a stage: logging, the listening socket, graceful
 //! shutdown on Ctrl-C.
 
+use crate::log_buffer::{LogBuffer, LogWriterThread};
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::time::Duration;
-use tracing_appender::non_blocking::{ErrorCounter, NonBlockingBuilder, WorkerGuard};
 use warp::Filter;
 
 /// Logging, while it lasts: dropping it writes out what is buffered and
 /// says how many lines were lost.
 pub struct Logging {
-    _flush_on_drop: WorkerGuard,
-    dropped: ErrorCounter,
+    buffer: LogBuffer,
+    /// Dropped before the count is read, so that it is the final one.
+    writer: Option<LogWriterThread>,
 }
 
 impl Drop for Logging {
     fn drop(&mut self) {
-        let dropped = self.dropped.dropped_lines();
+        self.writer.take();
+        let dropped = self.buffer.dropped_lines();
         if dropped > 0 {
             eprintln!("{dropped} log lines were dropped: the log could not keep up with the load");
         }
@@ -26,31 +28,24 @@ impl Drop for Logging {
 /// `tracing` output to stderr, filtered by `RUST_LOG` (default `info`).
 /// Nothing this project logs contains a token, code, verifier or secret.
 ///
-/// A request does not wait for its log line: lines go to a queue that a
-/// background thread writes out, many lines per write when they come fast,
-/// each line at once when they do not. If the queue is full (more lines
-/// than stderr takes), a line is dropped rather than the request slowed,
-/// and the drops are counted and reported. Colours only on a terminal.
+/// A request does not wait for its log line: lines go to a buffer that a
+/// background thread writes out ([`crate::log_buffer`]), within 10 ms,
+/// many lines per write. If the buffer is full (more lines than stderr
+/// takes), a line is dropped rather than the request slowed, and the
+/// drops are counted and reported. Colours only on a terminal.
 pub fn init_logging() -> Logging {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let (writer, guard) = NonBlockingBuilder::default()
-        .lossy(true)
-        // The thread empties the queue into this buffer, then flushes it.
-        .finish(std::io::BufWriter::with_capacity(
-            64 * 1024,
-            std::io::stderr(),
-        ));
-    let dropped = writer.error_counter();
+    let (buffer, writer) = LogBuffer::new(std::io::stderr());
     // A second call (in tests) keeps the first subscriber.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(writer)
+        .with_writer(buffer.clone())
         .try_init();
     Logging {
-        _flush_on_drop: guard,
-        dropped,
+        buffer,
+        writer: Some(writer),
     }
 }
 
@@ -58,12 +53,12 @@ impl Logging {
     /// Every ten seconds, says how many log lines were dropped since the
     /// last time, if any were.
     pub fn report_drops(&self) {
-        let counter = self.dropped.clone();
+        let buffer = self.buffer.clone();
         tokio::spawn(async move {
             let mut reported = 0;
             loop {
                 tokio::time::sleep(Duration::from_secs(10)).await;
-                let dropped = counter.dropped_lines();
+                let dropped = buffer.dropped_lines();
                 if dropped > reported {
                     tracing::warn!(dropped = dropped - reported, "log lines dropped under load");
                     reported = dropped;
