@@ -108,10 +108,7 @@ pub fn open(
     let Some(sealed) = find(cookie_header, name.under(policy))? else {
         return Ok(None);
     };
-    Ok(CookieJar::new()
-        .private(keys.key())
-        .decrypt(sealed.into_owned())
-        .map(|cookie| cookie.value().to_string()))
+    Ok(keys.open(sealed.name(), sealed.value()))
 }
 
 /// A `Set-Cookie` value that stores `value`, encrypted, for `max_age`.
