@@ -17,11 +17,12 @@
 //! random session ids makes more batches, never a bigger one), and a
 //! request waits at most [`DEADLINE`] for its answer, then gets 503.
 
-use crate::db::Db;
+use crate::db::{unavailable, Db};
 use crate::store::{self, SessionRow, MAX_PER_QUERY};
 use common::Problem;
 use http::StatusCode;
 use parking_lot::Mutex;
+use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -43,8 +44,14 @@ struct Shared {
     db: Db,
     /// The batch still taking keys, if any.
     open: Mutex<Option<Arc<Batch>>>,
-    /// One batch at a time.
-    lane: tokio::sync::Mutex<()>,
+    /// One batch at a time, and the connection batches use, kept between
+    /// them: taking one from the pool and giving it back costs sqlx a
+    /// ping each time, a round trip as long as the query's. Detached from
+    /// the pool, which opens another in its place.
+    lane: tokio::sync::Mutex<Option<AnyConnection>>,
+    /// Whether the pool has connections to spare for one kept here (not
+    /// an in-memory database's only one).
+    keeps_a_connection: bool,
     /// How many queries have run: for the tests and the curious.
     queries: AtomicU64,
     /// The most keys a batch has held.
@@ -65,10 +72,12 @@ impl Lookups {
 
     /// Lookups whose requests wait at most `deadline`.
     pub fn with_deadline(db: Db, deadline: Duration) -> Lookups {
+        let keeps_a_connection = db.pool.options().get_max_connections() > 1;
         Lookups(Arc::new(Shared {
             db,
             open: Mutex::new(None),
-            lane: tokio::sync::Mutex::new(()),
+            lane: tokio::sync::Mutex::new(None),
+            keeps_a_connection,
             queries: AtomicU64::new(0),
             largest: AtomicU64::new(0),
             deadline,
@@ -106,9 +115,10 @@ impl Lookups {
             // is dropped (its client went away) cannot strand the others.
             tokio::spawn(run(self.0.clone(), batch));
         }
-        let waited = tokio::time::timeout(self.0.deadline, answers.wait_for(Option::is_some)).await;
-        let answered = waited
-            .map_err(|_| busy())?
+        // No timer of its own: its batch answers within the deadline.
+        let answered = answers
+            .wait_for(Option::is_some)
+            .await
             .map_err(|_| lost())?
             .clone()
             .unwrap_or_else(|| Err(lost()));
@@ -127,20 +137,49 @@ impl Lookups {
 
     /// Holds the lane, as a long query would: no batch runs until the
     /// guard is dropped. For the tests of the bounds.
-    pub async fn hold(&self) -> tokio::sync::MutexGuard<'_, ()> {
+    pub async fn hold(&self) -> tokio::sync::MutexGuard<'_, Option<AnyConnection>> {
         self.0.lane.lock().await
     }
 }
 
+/// How many turns of the scheduler a batch waits, at most, while it grows.
+const MAX_YIELDS: usize = 16;
+
+/// Runs a batch: its answers, or [`busy`] when they are not ready within
+/// the deadline (one timer a batch, not one a request: at 50,000 requests
+/// a second, timers were a tenth of a request's work).
 async fn run(shared: Arc<Shared>, batch: Arc<Batch>) {
-    let _lane = shared.lane.lock().await;
-    // Close the batch: from now on, new requests open the next one.
-    {
-        let mut open = shared.open.lock();
-        if open.as_ref().is_some_and(|o| Arc::ptr_eq(o, &batch)) {
-            *open = None;
+    let answers = tokio::time::timeout(shared.deadline, answer(&shared, &batch))
+        .await
+        .unwrap_or_else(|_| Err(busy()));
+    // Closed in any case: a batch that timed out waiting for the lane must
+    // not take new requests, which would get its 503 at once.
+    close(&shared, &batch);
+    batch.answers.send_replace(Some(answers));
+}
+
+/// From now on, new requests open the next batch.
+fn close(shared: &Shared, batch: &Arc<Batch>) {
+    let mut open = shared.open.lock();
+    if open.as_ref().is_some_and(|o| Arc::ptr_eq(o, batch)) {
+        *open = None;
+    }
+}
+
+async fn answer(shared: &Shared, batch: &Arc<Batch>) -> Answers {
+    let mut lane = shared.lane.lock().await;
+    // Requests this worker has already read may be about to join: let
+    // them, while the batch grows. Under load a batch then holds tens of
+    // requests, not a few, for the same one query; idle, it costs one
+    // turn of the scheduler.
+    for _ in 0..MAX_YIELDS {
+        let before = batch.keys.lock().len();
+        tokio::task::yield_now().await;
+        if batch.keys.lock().len() == before {
+            break;
         }
     }
+    close(shared, batch);
     let keys: Vec<String> = std::mem::take(&mut *batch.keys.lock())
         .into_iter()
         .collect::<HashSet<_>>()
@@ -149,20 +188,35 @@ async fn run(shared: Arc<Shared>, batch: Arc<Batch>) {
     shared
         .largest
         .fetch_max(keys.len() as u64, Ordering::Relaxed);
+    if !shared.keeps_a_connection {
+        // An in-memory database's only connection: borrowed, given back.
+        let mut borrowed = shared.db.pool.acquire().await.map_err(unavailable)?;
+        return query(shared, &mut borrowed, &keys).await;
+    }
+    let mut connection = match lane.take() {
+        Some(kept) => kept,
+        None => shared
+            .db
+            .pool
+            .acquire()
+            .await
+            .map_err(unavailable)?
+            .detach(),
+    };
+    // On an error the connection is dropped, closed; the next batch takes
+    // another.
+    let answers = query(shared, &mut connection, &keys).await?;
+    *lane = Some(connection);
+    Ok(answers)
+}
+
+async fn query(shared: &Shared, connection: &mut AnyConnection, keys: &[String]) -> Answers {
     let mut found = HashMap::with_capacity(keys.len());
-    let mut outcome = Ok(());
     for chunk in keys.chunks(MAX_PER_QUERY) {
         shared.queries.fetch_add(1, Ordering::Relaxed);
-        match store::find_many(&shared.db, chunk).await {
-            Ok(rows) => found.extend(rows),
-            Err(problem) => {
-                outcome = Err(problem);
-                break;
-            }
-        }
+        found.extend(store::find_many(&mut *connection, chunk).await?);
     }
-    let answers = outcome.map(|()| Arc::new(found));
-    batch.answers.send_replace(Some(answers));
+    Ok(Arc::new(found))
 }
 
 fn busy() -> Problem {

@@ -132,14 +132,16 @@ pub const MAX_PER_QUERY: usize = 256;
 
 /// The session with this id hash, if there is one.
 pub async fn find(db: &Db, id_hash: &str) -> Result<Option<SessionRow>, Problem> {
-    Ok(find_many(db, &[id_hash.to_string()]).await?.remove(id_hash))
+    Ok(find_many(&db.pool, &[id_hash.to_string()])
+        .await?
+        .remove(id_hash))
 }
 
 /// The sessions with these id hashes (at most [`MAX_PER_QUERY`]), with
 /// their users' permissions, in one query: [`crate::lookup`] answers many
 /// requests with it.
-pub async fn find_many(
-    db: &Db,
+pub async fn find_many<'c>(
+    db: impl sqlx::Executor<'c, Database = sqlx::Any>,
     id_hashes: &[String],
 ) -> Result<HashMap<String, SessionRow>, Problem> {
     let mut found = HashMap::new();
@@ -159,7 +161,7 @@ pub async fn find_many(
     for id_hash in id_hashes {
         query = query.bind(id_hash);
     }
-    let rows = query.fetch_all(&db.pool).await.map_err(unavailable)?;
+    let rows = query.fetch_all(db).await.map_err(unavailable)?;
     for row in &rows {
         let time = |name: &str| column::<i64>(row, name).map(|t| u64::try_from(t).unwrap_or(0));
         let id_hash: String = column(row, "id_hash")?;
