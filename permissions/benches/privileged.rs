@@ -3,8 +3,8 @@
 //! session, that is a session lookup and a permission check in the
 //! database, on SQLite and on PostgreSQL, against a minimal warp route.
 //!
-//! The stage runs at its default settings (offline, logging at `info`).
-//! Two series: every request with one session cookie, then 64 sessions
+//! The stage runs at its default settings (offline, logging at `info`),
+//! and with `RUST_LOG=warn`, each on a database of its own. Two series: every request with one session cookie, then 64 sessions
 //! dealt out in turn (a Lua script in wrk, used for the yardstick too).
 
 use common::testing::bench::{compare, print_heading, print_memory, Contender, ROUNDS};
@@ -20,9 +20,11 @@ fn main() {
     bench_main("You are truly privileged!", run);
 }
 
-async fn stage(name: &str, database_url: &str) -> Contender {
+/// The stage on `database_url`, with `env` besides.
+async fn stage(name: &str, database_url: &str, env: &[(&str, &str)]) -> Contender {
     let binary = env!("CARGO_BIN_EXE_permissions");
-    let env = [("DATABASE_URL", database_url)];
+    let mut env = env.to_vec();
+    env.push(("DATABASE_URL", database_url));
     let mut stage = Contender::stage(name, binary, &env, "/privileged").await;
     // Offline, Ada starts with `privileged`.
     stage
@@ -31,7 +33,7 @@ async fn stage(name: &str, database_url: &str) -> Contender {
     stage
 }
 
-async fn postgres_database() -> String {
+async fn postgres_database(suffix: &str) -> String {
     let server = std::env::var(POSTGRES_VARIABLE).unwrap_or_else(|_| {
         panic!(
             "set {POSTGRES_VARIABLE} to a PostgreSQL server's URL, or run ./bench.sh permissions"
@@ -39,7 +41,7 @@ async fn postgres_database() -> String {
     });
     sqlx::any::install_default_drivers();
     let admin = sqlx::AnyPool::connect(&server).await.expect("the server");
-    let name = format!("permissions_bench_{}", std::process::id());
+    let name = format!("permissions_bench_{}{suffix}", std::process::id());
     // The name is ours (a process id): no input in it.
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&admin)
@@ -71,23 +73,38 @@ async fn revocation_counts_at_once(contender: &Contender, database_url: &str) ->
 }
 
 async fn run() {
-    let sqlite_file =
-        std::env::temp_dir().join(format!("permissions-bench-{}.db", std::process::id()));
-    let _ = std::fs::remove_file(&sqlite_file);
-    let sqlite = format!("sqlite://{}", sqlite_file.display());
-    let postgres = postgres_database().await;
-    let on_sqlite = stage("permissions on SQLite", &sqlite).await;
-    let on_postgres = stage("permissions on PostgreSQL", &postgres).await;
-    let contenders = [
-        Contender::yardstick(&on_sqlite).await,
-        on_sqlite,
-        on_postgres,
+    let sqlite_file = |suffix: &str| {
+        std::env::temp_dir().join(format!(
+            "permissions-bench-{}{suffix}.db",
+            std::process::id()
+        ))
+    };
+    let sqlite_files = [sqlite_file(""), sqlite_file("_warn")];
+    for file in &sqlite_files {
+        let _ = std::fs::remove_file(file);
+    }
+    let [sqlite, sqlite_warn] = sqlite_files
+        .each_ref()
+        .map(|file| format!("sqlite://{}", file.display()));
+    let postgres = postgres_database("").await;
+    let postgres_warn = postgres_database("_warn").await;
+    let warn = [("RUST_LOG", "warn")];
+    // Each on a database of its own: the revocation at the end is one
+    // stage's.
+    let stages = [
+        stage("permissions on SQLite", &sqlite, &[]).await,
+        stage("permissions on PostgreSQL", &postgres, &[]).await,
+        stage("on SQLite, RUST_LOG=warn", &sqlite_warn, &warn).await,
+        stage("on PostgreSQL, RUST_LOG=warn", &postgres_warn, &warn).await,
     ];
-    print_heading("GET /privileged, the stage at its default settings");
+    let databases = [&sqlite, &postgres, &sqlite_warn, &postgres_warn];
+    let mut contenders = vec![Contender::yardstick(&stages[0]).await];
+    contenders.extend(stages);
+    print_heading("GET /privileged, the stage at its default settings and with RUST_LOG=warn");
     compare("one session cookie", &contenders, 1, ROUNDS);
     compare("64 sessions in turn", &contenders, SESSIONS, ROUNDS);
     print_memory(&contenders);
-    for (contender, database_url) in contenders[1..].iter().zip([&sqlite, &postgres]) {
+    for (contender, database_url) in contenders[1..].iter().zip(databases) {
         let refused = revocation_counts_at_once(contender, database_url).await;
         println!(
             "  {}: a revoked permission refused on the next request: {}",
@@ -95,5 +112,7 @@ async fn run() {
             if refused { "yes (403)" } else { "NO" }
         );
     }
-    let _ = std::fs::remove_file(&sqlite_file);
+    for file in &sqlite_files {
+        let _ = std::fs::remove_file(file);
+    }
 }
