@@ -117,13 +117,6 @@ fn options(url: &str) -> AnyPoolOptions {
     };
     options
         .acquire_timeout(ACQUIRE_TIMEOUT)
-        // sqlx pings a connection when it goes back to the pool; by
-        // default it pings it again when it is taken out. That second
-        // round trip (to SQLite's worker thread, or over the network to
-        // PostgreSQL) doubled what each query costs. A connection that
-        // broke while idle now fails its next query (a 503, once), and the
-        // ping on its return closes it.
-        .test_before_acquire(false)
         .after_connect(|connection, _| {
             Box::pin(async move {
                 if connection.backend_name() == "SQLite" {

@@ -45,9 +45,12 @@ struct Shared {
     /// The batch still taking keys, if any.
     open: Mutex<Option<Arc<Batch>>>,
     /// One batch at a time, and the connection batches use, kept between
-    /// them: taking one from the pool and giving it back costs sqlx a
-    /// ping each time, a round trip as long as the query's. Detached from
-    /// the pool, which opens another in its place.
+    /// them: sqlx pings a connection when the pool hands it out and again
+    /// when it is given back, each a round trip as long as the query's
+    /// (to SQLite's worker thread, or over the network to PostgreSQL).
+    /// Detached from the pool, which opens another in its place; other
+    /// queries keep the pool's pings, which replace a connection that
+    /// broke while idle (a restarted database server) before it is used.
     lane: tokio::sync::Mutex<Option<AnyConnection>>,
     /// Whether the pool has connections to spare for one kept here (not
     /// an in-memory database's only one).

@@ -75,6 +75,11 @@ async fn an_in_memory_sqlite_database_works() {
         assert_eq!(grace.get("/privileged").await.status(), 200);
     }
     assert_eq!(grace.get("/admin").await.status(), 403);
+    // Writes after those reads reach the same database: the session
+    // lookups did not take its only connection away from the pool.
+    let mut ada = logged_in_browser(stage(&state), &ADA).await;
+    assert_eq!(ada.get("/privileged").await.status(), 200);
+    assert_eq!(grace.get("/privileged").await.status(), 200);
 }
 
 fn start_with_database_url(url: &str) -> (Option<i32>, String) {

@@ -127,3 +127,30 @@ async fn a_lookup_waits_at_most_its_deadline(backend: Backend) {
     assert_eq!(problem.status, http::StatusCode::SERVICE_UNAVAILABLE);
     assert!(problem.detail.contains("Try again"), "{}", problem.detail);
 }
+
+/// The lookups keep a connection of their own, which the pool no longer
+/// checks. If it breaks (the server restarted, an administrator ended it),
+/// one batch gets a 503 that says to retry, and the next batch takes a new
+/// connection: the lookups do not stay broken.
+#[tokio::test]
+async fn a_broken_lookup_connection_is_replaced() {
+    let (url, db) = database(Backend::Postgres).await;
+    let lookups = permissions::lookup::Lookups::new(db);
+    let nobody = "0".repeat(64);
+    assert!(matches!(lookups.find(&nobody).await, Ok(None)));
+    let admin = sqlx::AnyPool::connect(&url).await.unwrap();
+    sqlx::query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .execute(&admin)
+    .await
+    .unwrap();
+    if let Err(problem) = lookups.find(&nobody).await {
+        assert_eq!(problem.status, http::StatusCode::SERVICE_UNAVAILABLE);
+    }
+    assert!(
+        matches!(lookups.find(&nobody).await, Ok(None)),
+        "the lookups kept their broken connection"
+    );
+}
