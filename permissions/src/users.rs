@@ -33,15 +33,19 @@ pub async fn find_or_create(
     starting_permissions: &[&str],
 ) -> Result<i64, Problem> {
     let profile = login.profile.to_string();
-    if let Some(user_id) = find_by_issuer(db, &login.issuer, &login.subject).await? {
-        sqlx::query("UPDATE identities SET profile = $1 WHERE issuer = $2 AND subject = $3")
-            .bind(&profile)
-            .bind(&login.issuer)
-            .bind(&login.subject)
-            .execute(&db.pool)
-            .await
-            .map_err(unavailable)?;
-        return Ok(user_id);
+    // A returning user: the profile kept fresh and the user found in one
+    // statement, one round trip to the database.
+    let returning = sqlx::query(
+        "UPDATE identities SET profile = $1 WHERE issuer = $2 AND subject = $3 RETURNING user_id",
+    )
+    .bind(&profile)
+    .bind(&login.issuer)
+    .bind(&login.subject)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(unavailable)?;
+    if let Some(row) = returning {
+        return column(&row, "user_id");
     }
     let user_id = new_user_id();
     let mut tx = db.pool.begin().await.map_err(unavailable)?;
