@@ -149,8 +149,8 @@ impl Lookups {
 const MAX_YIELDS: usize = 16;
 
 /// Runs a batch: its answers, or [`busy`] when they are not ready within
-/// the deadline (one timer a batch, not one a request: at 50,000 requests
-/// a second, timers were a tenth of a request's work).
+/// the deadline (one timer a batch, not one a request: in a profile at
+/// 50,000 requests a second, timers took about 5 % of the samples).
 async fn run(shared: Arc<Shared>, batch: Arc<Batch>) {
     let answers = tokio::time::timeout(shared.deadline, answer(&shared, &batch))
         .await
