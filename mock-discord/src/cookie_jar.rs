@@ -59,6 +59,15 @@ impl CookieJar {
         }
     }
 
+    /// Keeps every cookie an answer from `url` sets.
+    pub fn keep_all(&mut self, url: &Url, headers: &http::HeaderMap) {
+        for set in headers.get_all(http::header::SET_COOKIE) {
+            if let Ok(set) = set.to_str() {
+                self.keep(url, set);
+            }
+        }
+    }
+
     /// The `Cookie` header a browser sends to `url`, if it has any for it.
     pub fn header_for(&self, url: &Url) -> Option<String> {
         let host = url.host_str().unwrap_or_default();

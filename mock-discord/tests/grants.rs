@@ -5,6 +5,7 @@ use mock_discord::oauth::authorization_request::RefreshTokenRule;
 use mock_discord::oauth::codes::{IssuedCode, REPLAY_MEMORY_MS};
 use mock_discord::oauth::grants::*;
 use mock_discord::oauth::secrets::SecretSource;
+
 fn code(expires_at_ms: u64) -> IssuedCode {
     IssuedCode {
         client_id: "c".into(),
@@ -17,6 +18,13 @@ fn code(expires_at_ms: u64) -> IssuedCode {
         nonce: None,
         refresh_token: RefreshTokenRule::Always,
     }
+}
+
+/// A code issued and redeemed: the new grant's id.
+fn redeem(grants: &mut Grants, secrets: &mut SecretSource) -> u64 {
+    let value = grants.issue_code(secrets, code(1000));
+    let issued = grants.take_code(&value, "c", 0).unwrap();
+    grants.grant_for_code(secrets, &value, issued, 10)
 }
 
 #[test]
@@ -50,9 +58,7 @@ fn expired_and_foreign_codes_are_invalid() {
 fn rotation_retires_the_old_refresh_token() {
     let mut secrets = SecretSource::new(Some(1));
     let mut grants = Grants::default();
-    let value = grants.issue_code(&mut secrets, code(1000));
-    let issued = grants.take_code(&value, "c", 0).unwrap();
-    let id = grants.grant_for_code(&mut secrets, &value, issued, 10);
+    let id = redeem(&mut grants, &mut secrets);
     let old = grants.grant(id).unwrap().refresh_token.clone();
     grants.rotate(&mut secrets, id, 20);
     assert_eq!(
@@ -61,12 +67,6 @@ fn rotation_retires_the_old_refresh_token() {
     );
     let new = grants.grant(id).unwrap().refresh_token.clone();
     assert_eq!(grants.find_token(&new), Some((id, TokenKind::Refresh)));
-}
-
-fn redeem(grants: &mut Grants, secrets: &mut SecretSource) -> u64 {
-    let value = grants.issue_code(secrets, code(1000));
-    let issued = grants.take_code(&value, "c", 0).unwrap();
-    grants.grant_for_code(secrets, &value, issued, 10)
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! path ([`CookieJar`]), follows redirects when asked, and fills in and
 //! submits a page's form.
 
-use http::header::{COOKIE, LOCATION, SET_COOKIE};
+use http::header::{COOKIE, LOCATION};
 use http::HeaderMap;
 use mock_discord::consent_client::attribute_after;
 use mock_discord::cookie_jar::CookieJar;
@@ -153,11 +153,7 @@ impl HttpBrowser {
             .send()
             .await
             .unwrap_or_else(|e| panic!("{url}: {e}"));
-        for set in response.headers().get_all(SET_COOKIE) {
-            if let Ok(set) = set.to_str() {
-                self.jar.keep(&url, set);
-            }
-        }
+        self.jar.keep_all(&url, response.headers());
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response.text().await.unwrap_or_default();

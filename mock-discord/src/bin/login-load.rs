@@ -146,11 +146,7 @@ async fn login(http: &Client, stage: &str, login_path: &str) -> Result<(), Failu
             request = request.header(COOKIE, cookies);
         }
         let response = request.send().await.map_err(transport)?;
-        for set in response.headers().get_all(SET_COOKIE) {
-            if let Ok(set) = set.to_str() {
-                jar.keep(&url, set);
-            }
-        }
+        jar.keep_all(&url, response.headers());
         let status = response.status();
         if is_callback {
             let session = status.is_redirection() && response.headers().contains_key(SET_COOKIE);
