@@ -10,8 +10,7 @@ mod support;
 use common::testing::http_browser::{HttpBrowser, Page};
 use common::testing::outside::NodeScript;
 use common::testing::processes::ChildProcess;
-use common::testing::{free_port, query_param, wait_until_listening};
-use std::process::{Command, Stdio};
+use common::testing::{free_port, query_param};
 use std::time::Duration;
 use url::Url;
 
@@ -36,28 +35,20 @@ async fn setup() -> Setup {
     // Discord is the mock, in this process: stage 3 logs in with both.
     let discord = mock_discord::MockDiscord::builder().spawn().await.unwrap();
     discord.register_redirect_uri(&format!("{base}/auth/discord"));
-    let client = discord.client();
     let database = std::env::temp_dir().join(format!("certified_provider_{port}.db"));
-    let stage = ChildProcess::spawn(
-        Command::new(env!("CARGO_BIN_EXE_permissions"))
-            .env("PORT", port.to_string())
-            .env("HOST", "127.0.0.1")
-            .env("DATABASE_URL", format!("sqlite://{}", database.display()))
-            .env("DISCORD_BASE_URL", discord.base_url())
-            .env("DISCORD_CLIENT_ID", &client.client_id)
-            .env("DISCORD_CLIENT_SECRET", &client.client_secret)
-            .env("GOOGLE_ISSUER", &issuer)
-            .env("GOOGLE_CLIENT_ID", "stage-3")
-            .env("GOOGLE_CLIENT_SECRET", CLIENT_SECRET)
-            .env(
-                "SESSION_SECRET",
-                "a-session-secret-for-this-test-0123456789abcdef",
-            )
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
-    wait_until_listening(port).await;
+    let google = support::GoogleClient {
+        issuer: &issuer,
+        client_id: "stage-3",
+        client_secret: CLIENT_SECRET,
+    };
+    let stage = support::stage_process(
+        port,
+        &format!("sqlite://{}", database.display()),
+        &discord,
+        google,
+        "a-session-secret-for-this-test-0123456789abcdef",
+    )
+    .await;
     Setup {
         provider,
         _discord: discord,

@@ -4,11 +4,10 @@
 
 mod support;
 
+use common::testing::free_port;
 use common::testing::processes::{log_in_over_http, ChildProcess};
-use common::testing::{free_port, wait_until_listening};
 use mock_discord::{MockDiscord, MockHandle};
 use reqwest::header::COOKIE;
-use std::process::{Command, Stdio};
 use support::*;
 
 /// A stage process, killed when dropped, and where it listens.
@@ -22,28 +21,19 @@ async fn instance(mock: &MockHandle, database_url: &str) -> Instance {
     let base = format!("http://127.0.0.1:{port}");
     mock.register_redirect_uri(&format!("{base}/auth/discord"));
     mock.register_google_redirect_uri(&format!("{base}/auth/google"));
-    let client = mock.client();
     let google = mock.google_client().unwrap();
-    let process = ChildProcess::spawn(
-        Command::new(env!("CARGO_BIN_EXE_permissions"))
-            .env("PORT", port.to_string())
-            .env("HOST", "127.0.0.1")
-            .env("DATABASE_URL", database_url)
-            .env("DISCORD_BASE_URL", mock.base_url())
-            .env("DISCORD_CLIENT_ID", &client.client_id)
-            .env("DISCORD_CLIENT_SECRET", &client.client_secret)
-            .env("GOOGLE_ISSUER", mock.google_issuer())
-            .env("GOOGLE_CLIENT_ID", &google.client_id)
-            .env("GOOGLE_CLIENT_SECRET", &google.client_secret)
-            .env(
-                "SESSION_SECRET",
-                "the-same-secret-on-every-instance-0123456789",
-            )
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
-    wait_until_listening(port).await;
+    let process = stage_process(
+        port,
+        database_url,
+        mock,
+        GoogleClient {
+            issuer: &mock.google_issuer(),
+            client_id: &google.client_id,
+            client_secret: &google.client_secret,
+        },
+        "the-same-secret-on-every-instance-0123456789",
+    )
+    .await;
     Instance {
         _process: process,
         base,

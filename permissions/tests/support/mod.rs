@@ -195,3 +195,42 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// Google's side of a stage process: its issuer and the stage's client.
+pub struct GoogleClient<'a> {
+    pub issuer: &'a str,
+    pub client_id: &'a str,
+    pub client_secret: &'a str,
+}
+
+/// The stage's binary as its own process on `port`, on `database_url`,
+/// logging in with `discord` (the mock) and `google`; returned once it
+/// listens, killed when dropped. Every process of a test given the same
+/// `session_secret` reads the others' cookies.
+pub async fn stage_process(
+    port: u16,
+    database_url: &str,
+    discord: &MockHandle,
+    google: GoogleClient<'_>,
+    session_secret: &str,
+) -> common::testing::processes::ChildProcess {
+    let client = discord.client();
+    let process = common::testing::processes::ChildProcess::spawn(
+        std::process::Command::new(env!("CARGO_BIN_EXE_permissions"))
+            .env("PORT", port.to_string())
+            .env("HOST", "127.0.0.1")
+            .env("DATABASE_URL", database_url)
+            .env("DISCORD_BASE_URL", discord.base_url())
+            .env("DISCORD_CLIENT_ID", &client.client_id)
+            .env("DISCORD_CLIENT_SECRET", &client.client_secret)
+            .env("GOOGLE_ISSUER", google.issuer)
+            .env("GOOGLE_CLIENT_ID", google.client_id)
+            .env("GOOGLE_CLIENT_SECRET", google.client_secret)
+            .env("SESSION_SECRET", session_secret)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null()),
+    );
+    common::testing::wait_until_listening(port).await;
+    process
+}
